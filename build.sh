@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Builds Mosix into bin/ and runs its jobs.
+#
+#   ./build.sh          build native and managed code into bin/
+#   ./build.sh demo     build, then show mosrun at work
+#   ./build.sh test     build, then run every test; ends with "N passed, M failed"
+#   ./build.sh bench    build, then run the benchmarks (bench/run.sh; options after "bench" go to it)
+#   ./build.sh clean    remove bin/ and the build folders
+#
+# Installs what is missing with apt-get when run as root; downloads nothing but packages.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BIN="$ROOT/bin"
+COMMANDS=(mosrun)
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+apt_updated=0
+need_packages() {
+    # need_packages COMMAND:PACKAGE ...: installs the packages whose command is missing.
+    local missing=() pair
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        say "missing: ${missing[*]} (run as root, or install them, to get them)"
+        return 1
+    fi
+    say "installing ${missing[*]}"
+    if [ $apt_updated -eq 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+        apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_build_tools() {
+    need_packages gcc:gcc make:make
+    [ -e /usr/include/x86_64-linux-gnu/asm/unistd_64.h ] || need_packages __none__:linux-libc-dev
+    # The static test program needs libc.a.
+    [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || need_packages __none__:libc6-dev
+    command -v dotnet >/dev/null || { echo "build.sh: the .NET SDK (dotnet) is required" >&2; exit 1; }
+}
+
+ensure_test_tools() {
+    # Real programs the tests run under mosrun, and what the unprivileged tests use.
+    need_packages perl:perl python3:python3 tar:tar find:findutils awk:gawk setpriv:util-linux useradd:passwd strace:strace || true
+}
+
+build() {
+    ensure_build_tools
+    say "native code -> bin/"
+    make -s -C "$ROOT/native/preload" OUT="$BIN"
+    make -s -C "$ROOT/test/programs" OUT="$BIN/tests"
+    say "managed code -> bin/"
+    dotnet publish "$ROOT/src/Cli/Mosix.Cli.csproj" -c Release -o "$BIN" --nologo -v quiet -p:PublishReadyToRun=true
+    local cmd
+    for cmd in "${COMMANDS[@]}"; do ln -sfn mosix "$BIN/$cmd"; done
+    say "built: ${COMMANDS[*]/#/bin/}"
+}
+
+run_tests() {
+    ensure_test_tools
+    local results="$ROOT/test/Mosix.Tests/TestResults" log status=0
+    rm -rf "$results"
+    log=$(mktemp)
+    dotnet test "$ROOT/test/Mosix.Tests/Mosix.Tests.csproj" -c Release --nologo \
+        --logger "console;verbosity=normal" --results-directory "$results" 2>&1 | tee "$log" || status=$?
+    # VSTest's summary: "Passed!  - Failed: 0, Passed: 42, Skipped: 0, Total: 42"
+    local passed failed
+    passed=$(grep -oE 'Passed: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    failed=$(grep -oE 'Failed: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    rm -f "$log"
+    rm -rf "$results"
+    if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+    echo "$passed passed, $failed failed"
+    [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
+}
+
+demo() {
+    "$ROOT/scripts/demo.sh"
+}
+
+case "${1:-build}" in
+    build) build ;;
+    demo) build; demo ;;
+    test) build; run_tests ;;
+    bench) build; need_packages hyperfine:hyperfine proot:proot strace:strace || true; shift; "$ROOT/bench/run.sh" "$@" ;;
+    clean) rm -rf "$BIN"; find "$ROOT/src" "$ROOT/test" -depth -type d \( -name bin -o -name obj \) -exec rm -rf {} + ;;
+    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,28 @@
+using Mosix.Cli;
+using Mosix.Cli.Mosrun;
+using Mosix.Sandbox.Supervision;
+
+// One binary, many commands (as busybox does): bin/mosrun, bin/migrate, ... are links to it, and
+// the name it was started under picks the command; `mosix COMMAND ARGS` works too.
+string invokedAs = CommandName.Of(Environment.GetCommandLineArgs());
+string[] commandArgs = args;
+if (invokedAs == "mosix" && args.Length > 0 && CommandName.IsKnown(args[0]))
+{
+    invokedAs = args[0];
+    commandArgs = args[1..];
+}
+
+try
+{
+    ProcessSetup.Initialize();
+}
+catch (InvalidOperationException e)
+{
+    return Fail.With(invokedAs, e.Message, Fail.Usage);
+}
+
+return invokedAs switch
+{
+    "mosrun" => MosrunCommand.Run(commandArgs),
+    _ => Fail.With("mosix", $"unknown command '{invokedAs}'; commands: {string.Join(", ", CommandName.Known)}", Fail.Usage),
+};

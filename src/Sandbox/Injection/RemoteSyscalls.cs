@@ -1,0 +1,108 @@
+using Mosix.Sandbox.Interop;
+using Mosix.Sandbox.Memory;
+using Mosix.Sandbox.Tracing;
+
+namespace Mosix.Sandbox.Injection;
+
+/// <summary>
+/// Runs chosen system calls inside a stopped tracee, as if it had made them itself, and puts it
+/// back exactly as it was. Checkpointing reads kernel state this way, restore rebuilds it, and
+/// the deputy executes forwarded calls.
+/// </summary>
+/// <remarks>
+/// <code>
+///   using var remote = RemoteSyscalls.Enter(tracee);
+///   var page = remote.Syscall(Sys.mmap, 0, 4096, PROT_RW, MAP_PRIVATE | MAP_ANONYMOUS, ulong.MaxValue, 0);
+///   ...
+/// </code>
+/// Each call: registers set (number, arguments, rip at a <c>syscall</c> instruction, orig_rax -1 so
+/// the kernel does not treat the stop as an interrupted call to restart), one PTRACE_SINGLESTEP,
+/// result read from rax. Dispose writes the saved registers back; an interrupted call of the
+/// tracee's own (rax -ERESTARTSYS, orig_rax its number) then restarts as it would have.
+/// Precondition: the tracee is in an interrupt, event or signal-delivery stop of this tracer thread,
+/// not at a syscall-entry or seccomp stop, and not in a group-stop.
+/// </remarks>
+public sealed class RemoteSyscalls : IDisposable
+{
+    private readonly Tracee _tracee;
+    private readonly UserRegs _saved;
+    private readonly ulong _syscallAddress;
+    private bool _disposed;
+
+    private RemoteSyscalls(Tracee tracee, UserRegs saved, ulong syscallAddress)
+    {
+        _tracee = tracee;
+        _saved = saved;
+        _syscallAddress = syscallAddress;
+    }
+
+    /// <summary>The registers the tracee had when the scope was entered, and will have again.</summary>
+    public UserRegs SavedRegisters => _saved;
+
+    /// <summary>Opens an injection scope on a stopped tracee.</summary>
+    public static RemoteSyscalls Enter(Tracee tracee)
+    {
+        TracerThread.AssertOwner();
+        var saved = Registers.Get(tracee.Tid);
+        return new RemoteSyscalls(tracee, saved, SyscallInstruction.Find(tracee.Tid));
+    }
+
+    /// <summary>Executes system call <paramref name="number"/> in the tracee; its raw result (-errno on failure).</summary>
+    public long Syscall(long number, params ReadOnlySpan<ulong> args)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var regs = _saved;
+        regs.SetSyscall(number, args);
+        regs.OrigRax = ulong.MaxValue;
+        regs.Rip = _syscallAddress;
+        Registers.Set(_tracee.Tid, regs);
+        StepOverSyscall();
+        return (long)Registers.Get(_tracee.Tid).Rax;
+    }
+
+    /// <summary>Like <see cref="Syscall"/>, but a failure throws with the call named.</summary>
+    public ulong Checked(long number, params ReadOnlySpan<ulong> args)
+    {
+        long r = Syscall(number, args);
+        if (r < 0 && r > -4096)
+            throw new RemoteSyscallException(Syscalls.SyscallTable.NameOf(number), (int)-r);
+        return (ulong)r;
+    }
+
+    /// <summary>Puts the registers back: the tracee continues as if nothing happened.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        Registers.TrySet(_tracee.Tid, _saved);
+    }
+
+    private void StepOverSyscall()
+    {
+        while (true)
+        {
+            long r = Ptrace.Request(Ptrace.PTRACE_SINGLESTEP, _tracee.Tid);
+            if (r < 0)
+                throw new TraceeGoneException(_tracee.Tid);
+            if (Wait.ForTid(_tracee.Tid, out int raw) < 0)
+                throw new TraceeGoneException(_tracee.Tid);
+            var status = new WaitStatus(raw);
+            if (!status.Stopped)
+                throw new TraceeGoneException(_tracee.Tid) { Status = status };
+            if (status.IsSignalDelivery && status.StopSignal == Libc.SIGTRAP)
+                return; // the step trap: the call is done
+            if (status.IsSignalDelivery && _tracee.SignalToDeliver == 0)
+                _tracee.SignalToDeliver = status.StopSignal; // someone else's signal: deliver it later
+            // A seccomp stop for the injected call itself, or another signal: step on.
+        }
+    }
+}
+
+/// <summary>An injected system call failed.</summary>
+public sealed class RemoteSyscallException(string call, int errno)
+    : Exception($"{call} in the traced process failed: {Interop.Errno.Describe(errno)}")
+{
+    public string Call { get; } = call;
+    public int Errno { get; } = errno;
+}

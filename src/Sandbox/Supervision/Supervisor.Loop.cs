@@ -1,0 +1,79 @@
+using Mosix.Sandbox.Interop;
+using Mosix.Sandbox.Tracing;
+
+namespace Mosix.Sandbox.Supervision;
+
+public sealed partial class Supervisor
+{
+    /// <summary>
+    /// The wait loop: one event at a time until no tracee is left. A wake-up (posted work, a
+    /// forwarded signal) first drains the events already waiting, so decisions see the latest state.
+    /// </summary>
+    private void Loop()
+    {
+        while (_tracees.Count > 0)
+        {
+            int r = Native.WaitNext(0, out int pid, out int status);
+            if (r > 0)
+            {
+                Dispatch(pid, new WaitStatus(status));
+                continue;
+            }
+            if (r == -Errno.ECHILD)
+                break; // every tracee is gone, some without a report we could collect
+            if (r < 0)
+                throw new InvalidOperationException($"waitid failed: {Errno.Describe(-r)}");
+            DrainEvents();
+            Tracer.RunPosted();
+            if (_options.StandsInForProgram)
+                PassOnOwnSignals();
+        }
+        SettleExec();
+    }
+
+    private void DrainEvents()
+    {
+        while (Native.WaitNext(1, out int pid, out int status) > 0)
+            Dispatch(pid, new WaitStatus(status));
+    }
+
+    private void Dispatch(int tid, WaitStatus status)
+    {
+        if (!_tracees.TryGetValue(tid, out var tracee))
+        {
+            // A new child can report before its parent's fork event: adopt it now.
+            tracee = new Tracee(tid, isRoot: false);
+            _tracees[tid] = tracee;
+        }
+        if (!status.Stopped)
+        {
+            OnGone(tracee, status);
+            return;
+        }
+        tracee.LastStop = status;
+        if (status.IsSyscallStop)
+        {
+            OnSyscallExitStop(tracee);
+            return;
+        }
+        switch (status.Event)
+        {
+            case 0: OnSignalDelivery(tracee, status.StopSignal); break;
+            case Ptrace.PTRACE_EVENT_SECCOMP: OnSeccompStop(tracee); break;
+            case Ptrace.PTRACE_EVENT_FORK or Ptrace.PTRACE_EVENT_VFORK or Ptrace.PTRACE_EVENT_CLONE: OnNewTask(tracee); break;
+            case Ptrace.PTRACE_EVENT_EXEC: OnExec(tracee); break;
+            case Ptrace.PTRACE_EVENT_STOP: OnEventStop(tracee, status); break;
+            default: Resume(tracee); break; // EXIT, VFORK_DONE: nothing to do but go on
+        }
+    }
+
+    /// <summary>Lets a stopped tracee go on, delivering its pending signal if it has one.</summary>
+    private void Resume(Tracee tracee)
+    {
+        int request = tracee.AwaitingSyscallExit ? Ptrace.PTRACE_SYSCALL : Ptrace.PTRACE_CONT;
+        int signal = tracee.SignalToDeliver;
+        tracee.SignalToDeliver = 0;
+        // ESRCH: it was killed (SIGKILL) while stopped; its exit is reported next. Not an error.
+        Ptrace.Request(request, tracee.Tid, 0, signal);
+    }
+}

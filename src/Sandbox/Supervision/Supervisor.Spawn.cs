@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using Mosix.Sandbox.Interop;
+using Mosix.Sandbox.Spawning;
+using Mosix.Sandbox.Syscalls;
+using Mosix.Sandbox.Tracing;
+
+namespace Mosix.Sandbox.Supervision;
+
+public sealed partial class Supervisor
+{
+    /// <summary>
+    /// Forks the root through the native stub, seizes it from this (the tracer) thread, then lets it
+    /// install the filter and exec (native/preload/spawn.c draws the handshake).
+    /// </summary>
+    private unsafe void SpawnRoot(SpawnRequest request)
+    {
+        SockFilter[] filter = SeccompFilter.Build(_options.Policy);
+        using var strings = new NativeStrings();
+        byte* path = strings.Add(request.Path);
+        byte** argv = strings.AddArray(request.Argv);
+        byte** envp = strings.AddArray(request.Environment);
+
+        int r, pid, goFd, errFd;
+        fixed (SockFilter* program = filter)
+            r = Native.Spawn(path, argv, envp, program, (ushort)filter.Length, out pid, out goFd, out errFd);
+        if (r < 0)
+            throw new SpawnException(request.Argv.Count > 0 ? request.Argv[0] : request.Path, -r);
+
+        long seized = Ptrace.Request(Ptrace.PTRACE_SEIZE, pid, 0, Ptrace.SupervisorOptions);
+        if (seized < 0)
+        {
+            // Closing the go pipe unreleased makes the child exit without running anything.
+            Libc.Kill(pid, Libc.SIGKILL);
+            Native.SpawnRelease(goFd);
+            Native.SpawnExecErrno(errFd);
+            throw new InvalidOperationException($"cannot trace the new process: {Errno.Describe((int)-seized)}");
+        }
+        RootPid = pid;
+        _execErrFd = errFd;
+        _tracees[pid] = new Tracee(pid, isRoot: true);
+        Native.SpawnRelease(goFd);
+    }
+
+    /// <summary>The root exec'd, or exited before it could: learn which, once.</summary>
+    private void SettleExec()
+    {
+        if (_execErrFd < 0)
+            return;
+        int errno = Native.SpawnExecErrno(_execErrFd);
+        _execErrFd = -1;
+        if (errno != 0 && !_rootExecuted)
+            _rootOutcome = new ExitOutcome(127, 0, false, errno);
+    }
+
+    /// <summary>NUL-terminated UTF-8 copies in native memory, freed together.</summary>
+    private sealed unsafe class NativeStrings : IDisposable
+    {
+        private readonly List<nint> _blocks = new();
+
+        public byte* Add(string s)
+        {
+            int length = Encoding.UTF8.GetByteCount(s);
+            byte* p = (byte*)Alloc(length + 1);
+            Encoding.UTF8.GetBytes(s, new Span<byte>(p, length));
+            p[length] = 0;
+            return p;
+        }
+
+        public byte** AddArray(IReadOnlyList<string> items)
+        {
+            byte** array = (byte**)Alloc((items.Count + 1) * sizeof(byte*));
+            for (int i = 0; i < items.Count; i++)
+                array[i] = Add(items[i]);
+            array[items.Count] = null;
+            return array;
+        }
+
+        private nint Alloc(int bytes)
+        {
+            nint p = (nint)NativeMemory.Alloc((nuint)bytes);
+            _blocks.Add(p);
+            return p;
+        }
+
+        public void Dispose()
+        {
+            foreach (var p in _blocks)
+                NativeMemory.Free((void*)p);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Mosix.Sandbox.Spawning;
+using Mosix.Sandbox.Tracing;
+
+namespace Mosix.Sandbox.Supervision;
+
+/// <summary>
+/// Runs one process tree under ptrace: spawns the root traced, follows every descendant, lets
+/// the seccomp filter decide which calls stop, and reports how the root ended once the whole tree
+/// has exited.
+/// </summary>
+/// <remarks>
+/// All state here belongs to the tracer thread; other threads reach it only through
+/// <see cref="TracerThread.Post"/> (see <see cref="WithStopped{T}"/>). Split by phase:
+/// Spawn (start and seize), Loop (wait and dispatch), Stops (each kind of stop),
+/// Signals (mosrun's own signals and job control), SyscallStop (trapped calls).
+/// </remarks>
+public sealed partial class Supervisor
+{
+    private readonly SupervisorOptions _options;
+    private readonly Dictionary<int, Tracee> _tracees = new();
+    private readonly TaskCompletionSource<ExitOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _rootStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TracerThread? _tracer;
+    private ExitOutcome? _rootOutcome;
+    private int _execErrFd = -1;
+    private bool _rootExecuted;
+
+    private Supervisor(SupervisorOptions options) => _options = options;
+
+    /// <summary>The root's pid, once spawned.</summary>
+    public int RootPid { get; private set; }
+
+    /// <summary>Completes when every process of the tree has exited, with the root's outcome.</summary>
+    public Task<ExitOutcome> Completion => _outcome.Task;
+
+    /// <summary>
+    /// Spawns <paramref name="request"/> under a new tracer thread and returns once the root has
+    /// been seized and released to exec.
+    /// </summary>
+    public static Supervisor Start(SpawnRequest request, SupervisorOptions options)
+    {
+        var supervisor = new Supervisor(options);
+        supervisor._tracer = TracerThread.Start($"tracer:{Path.GetFileName(request.Path)}", tracer => supervisor.Run(tracer, request));
+        supervisor._tracer.Completion.ContinueWith(t =>
+        {
+            if (t.Exception is { } e)
+            {
+                supervisor._rootStarted.TrySetException(e.InnerExceptions);
+                supervisor._outcome.TrySetException(e.InnerExceptions);
+            }
+        }, TaskScheduler.Default);
+        supervisor.RootPid = supervisor._rootStarted.Task.GetAwaiter().GetResult();
+        return supervisor;
+    }
+
+    /// <summary>Spawns, supervises to the end and returns the root's outcome.</summary>
+    public static ExitOutcome Run(SpawnRequest request, SupervisorOptions options) =>
+        Start(request, options).Completion.GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Stops thread <paramref name="tid"/> with PTRACE_INTERRUPT, runs <paramref name="action"/> on
+    /// the tracer thread while it is stopped, and lets it go on.
+    /// </summary>
+    /// <remarks>The action may use <see cref="Injection.RemoteSyscalls"/> on the tracee it is given.</remarks>
+    public Task<T> WithStopped<T>(int tid, Func<Tracee, T> action)
+    {
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Tracer.Post(() => RequestInterrupt(tid, new PendingStop(
+            tracee =>
+            {
+                try { result.SetResult(action(tracee)); }
+                catch (TraceeGoneException) { throw; } // the loop must learn of it too
+                catch (Exception e) { result.SetException(e); }
+            },
+            e => result.TrySetException(e))));
+        return result.Task;
+    }
+
+    private TracerThread Tracer => _tracer ?? throw new InvalidOperationException("the supervisor has not started");
+
+    private void Run(TracerThread tracer, SpawnRequest request)
+    {
+        _tracer = tracer;
+        try
+        {
+            SpawnRoot(request);
+        }
+        catch (Exception e)
+        {
+            _rootStarted.SetException(e);
+            _outcome.TrySetException(e);
+            return;
+        }
+        _rootStarted.SetResult(RootPid);
+        if (_options.StandsInForProgram)
+            ForwardOwnSignals();
+        Loop();
+        _outcome.TrySetResult(_rootOutcome ?? new ExitOutcome(0, 0, false, 0));
+    }
+}

@@ -1,0 +1,20 @@
+using Mosix.Sandbox.Syscalls;
+
+namespace Mosix.Sandbox.Supervision;
+
+/// <summary>How a <see cref="Supervisor"/> runs its tree.</summary>
+public sealed record SupervisorOptions
+{
+    /// <summary>Which calls stop for the supervisor; <see cref="TrapPolicy.Home"/> by default.</summary>
+    public TrapPolicy Policy { get; init; } = TrapPolicy.Home;
+
+    /// <summary>Where to write one line per trapped call (<c>--log-syscalls</c>), or null.</summary>
+    public TextWriter? SyscallLog { get; init; }
+
+    /// <summary>
+    /// The supervising process stands in for the program, as mosrun does: signals sent to it are
+    /// passed on, and it stops when the program stops, so that the shell's job control works.
+    /// Off for supervisors hosted inside another program (tests, the agent).
+    /// </summary>
+    public bool StandsInForProgram { get; init; }
+}

@@ -1,0 +1,22 @@
+namespace Mosix.Sandbox.Syscalls;
+
+/// <summary>
+/// One x86-64 system call as data: its number, its kernel name, its class and the shapes of its
+/// arguments. Built only through the constructors of <see cref="SyscallTable"/>.
+/// </summary>
+/// <param name="Number">The x86-64 number (arch/x86/entry/syscalls/syscall_64.tbl).</param>
+/// <param name="Name">The kernel's name, without the <c>sys_</c> prefix.</param>
+/// <param name="Class">Where the call may run.</param>
+/// <param name="Args">One shape per argument, in order.</param>
+/// <param name="Errno">For <see cref="SyscallClass.Refused"/>: the error a guest gets.</param>
+/// <param name="Note">Why the entry is classed as it is, when that is not obvious; shown in docs/syscalls.md.</param>
+public sealed record SyscallEntry(
+    int Number,
+    string Name,
+    SyscallClass Class,
+    IReadOnlyList<ArgShape> Args,
+    int Errno = 0,
+    string? Note = null)
+{
+    public override string ToString() => $"{Name}({Number})";
+}

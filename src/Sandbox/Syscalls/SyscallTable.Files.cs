@@ -1,0 +1,81 @@
+namespace Mosix.Sandbox.Syscalls;
+
+using static Mosix.Sandbox.Syscalls.ArgShape; // inside the namespace so it wins over System.IO.Path
+
+public static partial class SyscallTable
+{
+    // Descriptors belong to the deputy: every call on one is forwarded home, where the kernel
+    // keeps offsets, locks and pipe buffers true.
+    private static SyscallEntry[] Files() =>
+    [
+        Home(0, "read", Fd, Out(2), Int),
+        Home(1, "write", Fd, In(2), Int),
+        Home(3, "close", Fd),
+        Home(5, "fstat", Fd, StructOut(144)),
+        Home(8, "lseek", Fd, Int, Int),
+        Home(16, "ioctl", Fd, Int, Ptr) with
+        {
+            Note = "the argument's shape depends on the request: terminal and other requests get handlers",
+        },
+        Home(17, "pread64", Fd, Out(2), Int, Int),
+        Home(18, "pwrite64", Fd, In(2), Int, Int),
+        Home(19, "readv", Fd, IoVecOut(2), Int),
+        Home(20, "writev", Fd, IoVecIn(2), Int),
+        Home(22, "pipe", StructOut(8)),
+        Home(32, "dup", Fd),
+        Home(33, "dup2", Fd, Fd),
+        Home(40, "sendfile", Fd, Fd, StructInOut(8), Int),
+        Home(72, "fcntl", Fd, Int, Ptr) with
+        {
+            Note = "the third argument is an int or a struct (flock, f_owner_ex) depending on the command",
+        },
+        Home(73, "flock", Fd, Int),
+        Home(74, "fsync", Fd),
+        Home(75, "fdatasync", Fd),
+        Home(77, "ftruncate", Fd, Int),
+        Home(78, "getdents", Fd, Out(2), Int),
+        Home(91, "fchmod", Fd, Int),
+        Home(93, "fchown", Fd, Int, Int),
+        Home(138, "fstatfs", Fd, StructOut(120)),
+        Home(162, "sync"),
+        Home(187, "readahead", Fd, Int, Int),
+        Home(217, "getdents64", Fd, Out(2), Int),
+        Home(221, "fadvise64", Fd, Int, Int, Int),
+        Home(275, "splice", Fd, StructInOut(8), Fd, StructInOut(8), Int, Int),
+        Home(276, "tee", Fd, Fd, Int, Int),
+        Home(277, "sync_file_range", Fd, Int, Int, Int),
+        Home(278, "vmsplice", Fd, Ptr, Int, Int) with
+        {
+            Note = "the iovecs are read or filled depending on the pipe end: handler",
+        },
+        Home(285, "fallocate", Fd, Int, Int, Int),
+        Home(292, "dup3", Fd, Fd, Int),
+        Home(293, "pipe2", StructOut(8), Int),
+        Home(295, "preadv", Fd, IoVecOut(2), Int, Int, Int),
+        Home(296, "pwritev", Fd, IoVecIn(2), Int, Int, Int),
+        Home(306, "syncfs", Fd),
+        Home(326, "copy_file_range", Fd, StructInOut(8), Fd, StructInOut(8), Int, Int),
+        Home(327, "preadv2", Fd, IoVecOut(2), Int, Int, Int, Int),
+        Home(328, "pwritev2", Fd, IoVecIn(2), Int, Int, Int, Int),
+        Home(436, "close_range", Int, Int, Int),
+        Home(451, "cachestat", Fd, StructIn(16), StructOut(40), Int),
+
+        // Linux AIO and io_uring map a kernel ring into the process and act on its descriptors
+        // asynchronously: neither half can live apart from the other, so they run only at home.
+        BringHome(206, "io_setup", AioNote, Int, StructOut(8)),
+        BringHome(207, "io_destroy", AioNote, Int),
+        BringHome(208, "io_getevents", AioNote, Int, Int, Int, Ptr, StructIn(16)),
+        BringHome(209, "io_submit", AioNote, Int, Int, Ptr),
+        BringHome(210, "io_cancel", AioNote, Int, Ptr, StructOut(32)),
+        BringHome(333, "io_pgetevents", AioNote, Int, Int, Int, Ptr, StructIn(16), Ptr),
+        BringHome(425, "io_uring_setup", UringNote, Int, StructInOut(120)),
+        BringHome(426, "io_uring_enter", UringNote, Fd, Int, Int, Int, Ptr, Int),
+        BringHome(427, "io_uring_register", UringNote, Fd, Int, Ptr, Int),
+    ];
+
+    private const string AioNote =
+        "the AIO ring is kernel memory mapped into the process, working on home descriptors";
+
+    private const string UringNote =
+        "the rings are memory shared with the home kernel, working on home descriptors";
+}

@@ -1,0 +1,28 @@
+namespace Mosix.Sandbox.Syscalls;
+
+/// <summary>
+/// Which system calls stop for the supervisor in one supervision mode. Everything else runs
+/// natively, at the cost of a few BPF instructions.
+/// </summary>
+/// <param name="Name">For logs and docs.</param>
+/// <param name="Traps">True for the classes whose calls must stop.</param>
+/// <param name="TrapUnknown">Whether numbers the table does not know stop too.</param>
+public sealed record TrapPolicy(string Name, Func<SyscallEntry, bool> Traps, bool TrapUnknown)
+{
+    /// <summary>At home the process is where its files and relatives are: nothing needs to stop.</summary>
+    public static TrapPolicy Home { get; } = new("home", _ => false, TrapUnknown: false);
+
+    /// <summary>Every call stops, so that <c>--log-syscalls</c> can write it down.</summary>
+    public static TrapPolicy LogAll { get; } = new("log-all", _ => true, TrapUnknown: true);
+
+    /// <summary>The numbers in <c>[0, limit)</c> that stop under this policy.</summary>
+    public IEnumerable<int> TrappedNumbers(int limit)
+    {
+        for (int nr = 0; nr < limit; nr++)
+        {
+            var entry = SyscallTable.Find(nr);
+            if (entry is null ? TrapUnknown : Traps(entry))
+                yield return nr;
+        }
+    }
+}

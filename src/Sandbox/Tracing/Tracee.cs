@@ -1,0 +1,46 @@
+namespace Mosix.Sandbox.Tracing;
+
+/// <summary>
+/// One traced thread (a task, in ptrace(2)'s words) and what the supervisor remembers about it
+/// between stops.
+/// </summary>
+public sealed class Tracee
+{
+    public Tracee(int tid, bool isRoot)
+    {
+        Tid = tid;
+        IsRoot = isRoot;
+    }
+
+    /// <summary>The kernel thread id; for a thread-group leader also the pid.</summary>
+    public int Tid { get; private set; }
+
+    /// <summary>The first process of the tree: its exit status becomes mosrun's.</summary>
+    public bool IsRoot { get; }
+
+    /// <summary>The last stop this tracee reported, while it is stopped.</summary>
+    public WaitStatus LastStop { get; internal set; }
+
+    /// <summary>Resume with PTRACE_SYSCALL, to see the exit of a call trapped at entry (syscall log).</summary>
+    internal bool AwaitingSyscallExit { get; set; }
+
+    /// <summary>The syscall-log text of the call in flight, completed at its exit stop.</summary>
+    internal string? CallInFlight { get; set; }
+
+    /// <summary>The signal to deliver when resumed (0: none); set at a signal-delivery-stop.</summary>
+    internal int SignalToDeliver { get; set; }
+
+    /// <summary>Work to run at this tracee's next PTRACE_INTERRUPT stop.</summary>
+    internal Queue<PendingStop> AtNextInterrupt { get; } = new();
+
+    /// <summary>When the tracee last got each signal (signal-delivery-stop), to recognise forwarded duplicates.</summary>
+    internal Dictionary<int, long> LastSignalArrival { get; } = new();
+
+    /// <summary>After a non-leader thread's execve, the thread takes over the leader's tid.</summary>
+    internal void BecomeLeader(int leaderTid) => Tid = leaderTid;
+
+    public override string ToString() => $"tracee {Tid}";
+}
+
+/// <summary>Work waiting for a tracee's interrupt stop, and what to do if the tracee dies first.</summary>
+internal sealed record PendingStop(Action<Tracee> Run, Action<Exception> Fail);
