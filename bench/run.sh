@@ -366,7 +366,7 @@ measure() {
         warmup=0
         runs=$(( fit < 1 ? 1 : (fit < runs ? fit : runs) ))
     fi
-    ((runs < WL_RUNS)) && NOTE[$cell]="$runs runs"
+    ((runs < WL_RUNS)) && NOTE[$cell]="$runs run$( ((runs == 1)) || echo s)"
 
     local json="$TMP/$row.$runner.json"
     log "$row / $runner: timing ($warmup warm-up, $runs runs)"

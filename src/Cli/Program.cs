@@ -1,5 +1,6 @@
 using Mosix.Cli;
 using Mosix.Cli.Mosrun;
+using Mosix.Cli.Syscalls;
 using Mosix.Sandbox.Supervision;
 
 // One binary, many commands (as busybox does): bin/mosrun, bin/migrate, ... are links to it, and
@@ -24,5 +25,6 @@ catch (InvalidOperationException e)
 return invokedAs switch
 {
     "mosrun" => MosrunCommand.Run(commandArgs),
+    "syscalls" => SyscallsCommand.Run(commandArgs),
     _ => Fail.With("mosix", $"unknown command '{invokedAs}'; commands: {string.Join(", ", CommandName.Known)}", Fail.Usage),
 };

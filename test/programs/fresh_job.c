@@ -9,7 +9,8 @@ int main(int argc, char **argv)
 {
     if (argc < 2) { fprintf(stderr, "usage: fresh_job PROGRAM [ARGS...]\n"); return 2; }
     if (setpgid(0, 0) != 0) { perror("fresh_job: setpgid"); return 125; }
-    const int reset[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT };
+    /* SIGPIPE too: the .NET runtime ignores it, and its children would inherit that. */
+    const int reset[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP, SIGTTIN, SIGTTOU, SIGCONT, SIGPIPE };
     for (size_t i = 0; i < sizeof reset / sizeof reset[0]; i++)
         signal(reset[i], SIG_DFL);
     sigset_t none;

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using NUnit.Framework;
 
 namespace Mosix.Tests.Harness;
 

@@ -1,3 +1,5 @@
+using NUnit.Framework;
+
 namespace Mosix.Tests.Harness;
 
 /// <summary>Where the built pieces the tests run live: the repository root, <c>bin/mosrun</c>, <c>bin/tests/*</c>.</summary>

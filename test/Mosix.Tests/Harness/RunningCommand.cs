@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
+using NUnit.Framework;
 
 namespace Mosix.Tests.Harness;
 
@@ -63,9 +64,9 @@ public sealed class RunningCommand : IDisposable
         {
             _process.StandardInput.Close();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            // The reader is gone already.
+            // The reader is gone already, or stdin was closed before.
         }
     }
 
@@ -151,8 +152,9 @@ public sealed class RunningCommand : IDisposable
     {
         try
         {
-            using Stream stdin = _process.StandardInput.BaseStream;
+            Stream stdin = _process.StandardInput.BaseStream;
             stdin.Write(bytes);
+            stdin.Flush();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

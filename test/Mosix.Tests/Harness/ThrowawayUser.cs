@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using NUnit.Framework;
 
 namespace Mosix.Tests.Harness;
 

@@ -1,4 +1,5 @@
 using Mosix.Tests.Harness;
+using NUnit.Framework;
 
 namespace Mosix.Tests.Transparency;
 

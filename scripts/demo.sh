@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The main job, shown: real programs run under mosrun exactly as they run directly.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MOSRUN="$ROOT/bin/mosrun"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+both() {
+    # Runs a shell command natively and under mosrun; shows mosrun's output and whether they match.
+    local script=$1 native supervised native_rc=0 supervised_rc=0
+    step "mosrun bash -c '$script'"
+    native=$(bash -c "$script" 2>&1) || native_rc=$?
+    supervised=$("$MOSRUN" bash -c "$script" 2>&1) || supervised_rc=$?
+    printf '%s\n' "$supervised"
+    if [ "$native" == "$supervised" ] && [ $native_rc -eq $supervised_rc ]; then
+        printf '   -> identical to a direct run (exit status %d)\n' $supervised_rc
+    else
+        printf '   -> DIFFERS from a direct run (exit %d vs %d)\n' $supervised_rc $native_rc
+    fi
+}
+
+echo "Mosix demo: programs run under the ptrace supervisor, unmodified, at home."
+both 'echo hello from $(uname -s); (seq 1 5 | paste -sd+ | bc) 2>/dev/null || true'
+both 'printf "b\na\nc\n" | sort | tr a-z A-Z'
+both 'python3 -c "import hashlib; print(hashlib.sha256(b\"mosix\").hexdigest())"'
+both 'exit 3'
+
+step "mosrun sh -c 'kill -SEGV \$\$'   (a program killed by a signal: mosrun dies the same way)"
+status=0; "$MOSRUN" sh -c 'kill -SEGV $$' 2>/dev/null || status=$?
+echo "   -> exit status $status (128 + SIGSEGV 11)"
+
+step "mosrun no-such-program"
+status=0; "$MOSRUN" no-such-program || status=$?
+echo "   -> exit status $status, as a shell gives"
+
+step "mosrun --log-syscalls LOG cat /etc/hostname   (every call, for debugging)"
+"$MOSRUN" --log-syscalls "$work/log" cat /etc/hostname
+grep -E 'openat|read\(' "$work/log" | head -4 | sed 's/^/   /'
+echo "   ... $(wc -l < "$work/log") calls logged"
+
+step "time: bin/true natively and under mosrun"
+for cmd in "/bin/true" "$MOSRUN /bin/true"; do
+    start=$(date +%s%N); $cmd; end=$(date +%s%N)
+    printf '   %-28s %6.1f ms\n' "${cmd/#$ROOT\//}" "$(echo "($end - $start) / 1000000" | bc -l)"
+done

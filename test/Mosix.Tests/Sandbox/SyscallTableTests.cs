@@ -1,0 +1,88 @@
+using System.Text.RegularExpressions;
+using Mosix.Sandbox.Syscalls;
+using NUnit.Framework;
+
+namespace Mosix.Tests.Sandbox;
+
+/// <summary>Invariants of the one declarative syscall table.</summary>
+[TestFixture]
+public sealed partial class SyscallTableTests
+{
+    private const string KernelHeader = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h";
+
+    [GeneratedRegex(@"^#define __NR_(\w+)\s+(\d+)", RegexOptions.Multiline)]
+    private static partial Regex HeaderLine();
+
+    [Test]
+    public void EveryNumberOfTheKernelHeaderIsInTheTableUnderTheKernelsName()
+    {
+        Assume.That(File.Exists(KernelHeader), $"{KernelHeader} (linux-libc-dev) is needed");
+        var header = HeaderLine().Matches(File.ReadAllText(KernelHeader))
+            .Select(m => (Name: m.Groups[1].Value, Number: int.Parse(m.Groups[2].Value)))
+            .ToList();
+        Assert.That(header, Has.Count.GreaterThan(300), "the header parsed to almost nothing");
+
+        var missing = header.Where(h => SyscallTable.Find(h.Number) is null).ToList();
+        var misnamed = header.Where(h => SyscallTable.Find(h.Number) is { } e && e.Name != h.Name)
+            .Select(h => $"{h.Number}: header {h.Name}, table {SyscallTable.Find(h.Number)!.Name}").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(missing, Is.Empty, "numbers missing from the table");
+            Assert.That(misnamed, Is.Empty, "numbers named differently from the kernel");
+        });
+    }
+
+    [Test]
+    public void NumbersAndNamesAreUnique()
+    {
+        Assert.That(SyscallTable.All.Select(e => e.Number), Is.Unique);
+        Assert.That(SyscallTable.All.Select(e => e.Name), Is.Unique);
+    }
+
+    [Test]
+    public void RefusedCallsSayWhichErrorAGuestGetsAndWhy()
+    {
+        var refused = SyscallTable.All.Where(e => e.Class == SyscallClass.Refused).ToList();
+        Assert.That(refused, Is.Not.Empty);
+        Assert.That(refused.Where(e => e.Errno <= 0 || string.IsNullOrWhiteSpace(e.Note)), Is.Empty);
+    }
+
+    [Test]
+    public void SizedBuffersNameAnIntegerArgumentOrAFixedSize()
+    {
+        var bad = new List<string>();
+        foreach (var entry in SyscallTable.All)
+        {
+            for (int i = 0; i < entry.Args.Count; i++)
+            {
+                var shape = entry.Args[i];
+                if (shape.Kind is not (ArgKind.In or ArgKind.Out or ArgKind.InOut or ArgKind.IoVecIn or ArgKind.IoVecOut))
+                    continue;
+                bool sizedByArg = shape.SizeArg >= 0 && shape.SizeArg < entry.Args.Count && entry.Args[shape.SizeArg].Kind == ArgKind.Int;
+                if (!sizedByArg && shape.FixedSize <= 0)
+                    bad.Add($"{entry} argument {i}");
+            }
+        }
+        Assert.That(bad, Is.Empty);
+    }
+
+    [TestCase("read", SyscallClass.Home)]
+    [TestCase("openat", SyscallClass.Home)]
+    [TestCase("getpid", SyscallClass.Virtual)]
+    [TestCase("mmap", SyscallClass.Local)]
+    [TestCase("clock_gettime", SyscallClass.Local)]
+    [TestCase("execve", SyscallClass.BringHome)]
+    [TestCase("fork", SyscallClass.BringHome)]
+    [TestCase("ptrace", SyscallClass.Refused)]
+    [TestCase("mount", SyscallClass.Refused)]
+    public void CallsAreClassedAsDesignMdSays(string name, SyscallClass expected) =>
+        Assert.That(SyscallTable.Find(name)?.Class, Is.EqualTo(expected));
+
+    [Test]
+    public void DocsSyscallsMdIsGeneratedFromTheTable()
+    {
+        string docs = Path.Combine(Harness.RepoPaths.Root, "docs", "syscalls.md");
+        Assert.That(File.ReadAllText(docs), Is.EqualTo(SyscallTable.RenderMarkdown()),
+            "docs/syscalls.md is stale: regenerate it with `bin/mosix syscalls --markdown > docs/syscalls.md`");
+    }
+}
