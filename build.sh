@@ -64,16 +64,17 @@ build() {
 
 run_tests() {
     ensure_test_tools
-    local results="$ROOT/test/Mosix.Tests/TestResults" log status=0
+    local results="$ROOT/test/Mosix.Tests/TestResults" status=0
     rm -rf "$results"
-    log=$(mktemp)
     dotnet test "$ROOT/test/Mosix.Tests/Mosix.Tests.csproj" -c Release --nologo \
-        --logger "console;verbosity=normal" --results-directory "$results" 2>&1 | tee "$log" || status=$?
-    # VSTest's summary: "Passed!  - Failed: 0, Passed: 42, Skipped: 0, Total: 42"
-    local passed failed
-    passed=$(grep -oE 'Passed: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-    failed=$(grep -oE 'Failed: +[0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-    rm -f "$log"
+        --logger "console;verbosity=normal" --logger "trx;LogFileName=results.trx" \
+        --results-directory "$results" 2>&1 || status=$?
+    # The totals come from the TRX report's <Counters passed=".." failed=".."/>.
+    local passed=0 failed=0 trx="$results/results.trx"
+    if [ -f "$trx" ]; then
+        passed=$(grep -o '<Counters [^>]*' "$trx" | grep -oE ' passed="[0-9]+"' | grep -oE '[0-9]+' || echo 0)
+        failed=$(grep -o '<Counters [^>]*' "$trx" | grep -oE ' failed="[0-9]+"' | grep -oE '[0-9]+' || echo 0)
+    fi
     rm -rf "$results"
     if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
     echo "$passed passed, $failed failed"

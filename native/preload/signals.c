@@ -114,8 +114,10 @@ int mosix_stop_self(int signo)
     sigemptyset(&one);
     sigaddset(&one, stop);
     pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-    /* Process-directed, but the calling thread takes it on return: we stop here. */
-    kill(getpid(), stop);
+    /* Thread-directed at ourselves: this thread takes it on the way out of the call, so the
+     * whole process is stopped before our handler is put back. (kill(getpid()) would target
+     * the main thread, which may take it only after the handler is back.) */
+    syscall(SYS_tgkill, getpid(), mosix_gettid(), stop);
     if (stop != SIGSTOP)
         sigaction(stop, &saved, NULL);
     return 0;
@@ -131,7 +133,7 @@ void mosix_die_by_signal(int signo)
     sigemptyset(&one);
     sigaddset(&one, signo);
     pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-    kill(getpid(), signo);
+    syscall(SYS_tgkill, getpid(), mosix_gettid(), signo);
     /* A signal whose default is to be ignored (e.g. SIGCHLD) cannot kill us. */
     _exit(128 + signo);
 }

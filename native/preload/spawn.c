@@ -28,6 +28,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+extern char **environ;
+
 static void child_fail(int err_fd, int err)
 {
     ssize_t ignored = write(err_fd, &err, sizeof err);
@@ -54,7 +56,8 @@ static void child_run(const char *path, char *const argv[], char *const envp[],
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
             child_fail(err_fd, errno);
     }
-    execve(path, argv, envp);
+    /* NULL: exactly the environment this process was given, in its order. */
+    execve(path, argv, envp != NULL ? envp : environ);
     child_fail(err_fd, errno);
 }
 

@@ -65,6 +65,7 @@ internal static class MosrunCommand
             {
                 Policy = log is null ? TrapPolicy.Home : TrapPolicy.LogAll,
                 SyscallLog = log,
+                EventLog = DebugLog.FromEnvironment(),
                 StandsInForProgram = true,
             };
             try

@@ -23,6 +23,7 @@ public sealed partial class Supervisor
                 break; // every tracee is gone, some without a report we could collect
             if (r < 0)
                 throw new InvalidOperationException($"waitid failed: {Errno.Describe(-r)}");
+            _options.EventLog?.WriteLine($"{Environment.TickCount64} woken");
             DrainEvents();
             Tracer.RunPosted();
             if (_options.StandsInForProgram)
@@ -39,6 +40,7 @@ public sealed partial class Supervisor
 
     private void Dispatch(int tid, WaitStatus status)
     {
+        _options.EventLog?.WriteLine($"{Environment.TickCount64} [{tid}] {status}");
         if (!_tracees.TryGetValue(tid, out var tracee))
         {
             // A new child can report before its parent's fork event: adopt it now.

@@ -41,7 +41,11 @@ public sealed partial class Supervisor
             for (int n = Native.SignalsTake(signal); n > 0; n--)
             {
                 if (IsPending(RootPid, signal) || TakeRecentArrival(root, signal))
+                {
+                    _options.EventLog?.WriteLine($"SIG{Libc.SignalName(signal)} sent to mosrun: the program has it already");
                     continue;
+                }
+                _options.EventLog?.WriteLine($"SIG{Libc.SignalName(signal)} sent to mosrun: passed on");
                 Libc.Kill(RootPid, signal);
             }
         }
@@ -79,5 +83,11 @@ public sealed partial class Supervisor
     /// The program stopped (Ctrl-Z, SIGSTOP, a background read): mosrun stops too, with the same
     /// signal, so the shell sees the job stopped. A later SIGCONT (fg, bg) continues both.
     /// </summary>
-    private static void StopAlongWith(int signal) => Native.StopSelf(signal);
+    private void StopAlongWith(int signal)
+    {
+        _options.EventLog?.WriteLine($"stopping along with the program (SIG{Libc.SignalName(signal)})");
+        _options.EventLog?.Flush();
+        Native.StopSelf(signal);
+        _options.EventLog?.WriteLine("continued");
+    }
 }

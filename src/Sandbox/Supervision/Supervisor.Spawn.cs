@@ -19,7 +19,7 @@ public sealed partial class Supervisor
         using var strings = new NativeStrings();
         byte* path = strings.Add(request.Path);
         byte** argv = strings.AddArray(request.Argv);
-        byte** envp = strings.AddArray(request.Environment);
+        byte** envp = request.Environment is null ? null : strings.AddArray(request.Environment);
 
         int r, pid, goFd, errFd;
         fixed (SockFilter* program = filter)

@@ -11,6 +11,9 @@ public sealed record SupervisorOptions
     /// <summary>Where to write one line per trapped call (<c>--log-syscalls</c>), or null.</summary>
     public TextWriter? SyscallLog { get; init; }
 
+    /// <summary>Where to write every stop the supervisor handles (debugging the supervisor itself), or null.</summary>
+    public TextWriter? EventLog { get; init; }
+
     /// <summary>
     /// The supervising process stands in for the program, as mosrun does: signals sent to it are
     /// passed on, and it stops when the program stops, so that the shell's job control works.
