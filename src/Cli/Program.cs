@@ -1,4 +1,5 @@
 using Mosix.Cli;
+using Mosix.Cli.Migrate;
 using Mosix.Cli.Mosrun;
 using Mosix.Cli.Syscalls;
 using Mosix.Sandbox.Supervision;
@@ -25,6 +26,7 @@ catch (InvalidOperationException e)
 return invokedAs switch
 {
     "mosrun" => MosrunCommand.Run(commandArgs),
+    "migrate" => MigrateCommand.Run(commandArgs),
     "syscalls" => SyscallsCommand.Run(commandArgs),
     _ => Fail.With("mosix", $"unknown command '{invokedAs}'; commands: {string.Join(", ", CommandName.Known)}", Fail.Usage),
 };

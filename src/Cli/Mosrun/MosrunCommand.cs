@@ -1,94 +1,87 @@
 using System.CommandLine;
+using System.Globalization;
 using Mosix.Sandbox.Spawning;
-using Mosix.Sandbox.Supervision;
-using Mosix.Sandbox.Syscalls;
 
 namespace Mosix.Cli.Mosrun;
 
 /// <summary>
-/// <c>mosrun [OPTIONS] PROGRAM [ARGS...]</c>: runs PROGRAM under the supervisor and ends the way
-/// it ended: same exit code, or killed by the same signal.
+/// <c>mosrun [OPTIONS] PROGRAM [ARGS...]</c>, <c>mosrun -R FILE</c>, <c>mosrun -I FILE</c>: parses
+/// the command line and hands over to the run, the restart or the image printer.
 /// </summary>
 internal static class MosrunCommand
 {
-    private const string Name = "mosrun";
+    public const string Name = "mosrun";
 
     public static int Run(string[] args)
     {
         var options = new MosrunOptions();
-        var root = options.Build();
-        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parsed = options.Build().Parse(MosrunOptions.Unglue(args), new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.GetResult(options.Help) is not null || parsed.GetResult(options.Version) is not null)
             return parsed.Invoke(); // --help, --version
-        if (parsed.GetResult(options.Command) is not { Tokens.Count: > 0 })
-            return Fail.With(Name, $"no program given (usage: {Name} [OPTIONS] PROGRAM [ARGS...]; see '{Name} --help')", Fail.Usage);
         if (parsed.Errors.Count > 0)
-            return Fail.With(Name, $"{parsed.Errors[0].Message} (see '{Name} --help')", Fail.Usage);
+            return Usage(parsed.Errors[0].Message);
 
-        string[] command = parsed.GetValue(options.Command)!;
+        string[] command = parsed.GetValue(options.Command) ?? [];
+        if (parsed.GetValue(options.Inspect) is { } image)
+            return command.Length > 0 ? Usage("-I takes no program") : ImageInfo.Print(image.FullName, parsed.GetValue(options.Json));
+
+        if (!TryReadSettings(parsed, options, out var settings, out string? problem))
+            return Usage(problem!);
+        if (parsed.GetValue(options.Restart) is { } restart)
+            return command.Length > 0 ? Usage("-R takes no program: it restarts the one in the image") : Restart.Run(restart.FullName, settings);
+
+        if (command.Length == 0)
+            return Usage($"no program given (usage: {Name} [OPTIONS] PROGRAM [ARGS...])");
         if (command[0].StartsWith('-') && !ExplicitlyEnded(args, command.Length))
-            return Fail.With(Name, $"unknown option '{command[0]}' (see '{Name} --help')", Fail.Usage);
-        FileInfo? logFile = parsed.GetValue(options.LogSyscalls);
-        return Supervise(command, logFile);
+            return Usage($"unknown option '{command[0]}'");
+        if (settings.Reopen.Count > 0)
+            return Usage("-O is for restarts (-R)");
+        return Launch.Run(command, settings);
     }
+
+    private static int Usage(string message) =>
+        Fail.With(Name, $"{message.TrimEnd('.')} (see '{Name} --help')", Fail.Usage);
 
     /// <summary>True when a <c>--</c> came right before the program, so it may start with a dash.</summary>
     private static bool ExplicitlyEnded(string[] args, int commandLength) =>
         args.Length > commandLength && args[^(commandLength + 1)] == "--";
 
-    private static int Supervise(string[] command, FileInfo? logFile)
+    private static bool TryReadSettings(ParseResult parsed, MosrunOptions options, out MosrunSettings settings, out string? problem)
     {
-        SpawnRequest request;
-        try
+        settings = null!;
+        problem = null;
+        double? minutes = parsed.GetValue(options.CheckpointEvery);
+        if (minutes is <= 0)
         {
-            request = SpawnRequest.WithCurrentEnvironment(ProgramLocator.Resolve(command[0]), command);
+            problem = "-A needs a positive number of minutes";
+            return false;
         }
-        catch (SpawnException e)
+        var reopen = new Dictionary<int, string>();
+        foreach (var spec in (parsed.GetValue(options.Reopen) ?? []).SelectMany(s => s.Split(',')))
         {
-            return Fail.With(Name, e.Message, e.ShellExitCode);
-        }
-
-        StreamWriter? log = null;
-        try
-        {
-            log = logFile is null ? null : new StreamWriter(logFile.FullName, append: false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Fail.With(Name, $"cannot write the syscall log: {e.Message}", 1);
-        }
-
-        ExitOutcome outcome;
-        using (log)
-        {
-            var supervisorOptions = new SupervisorOptions
+            int eq = spec.IndexOf('=');
+            if (eq <= 0 || !int.TryParse(spec.AsSpan(0, eq), NumberStyles.None, CultureInfo.InvariantCulture, out int fd) || eq == spec.Length - 1)
             {
-                Policy = log is null ? TrapPolicy.Home : TrapPolicy.LogAll,
-                SyscallLog = log,
-                EventLog = DebugLog.FromEnvironment(),
-                StandsInForProgram = true,
-            };
-            try
-            {
-                outcome = Supervisor.Run(request, supervisorOptions);
+                problem = $"-O wants FD=PATH, not '{spec}'";
+                return false;
             }
-            catch (SpawnException e)
-            {
-                return Fail.With(Name, e.Message, e.ShellExitCode);
-            }
-            catch (InvalidOperationException e)
-            {
-                return Fail.With(Name, e.Message, 1);
-            }
+            reopen[fd] = Path.GetFullPath(spec[(eq + 1)..]);
         }
-
-        if (outcome.ExecErrno != 0)
-        {
-            var failure = new SpawnException(command[0], outcome.ExecErrno);
-            return Fail.With(Name, failure.Message, failure.ShellExitCode);
-        }
-        if (outcome.Signal != 0)
-            ProcessSetup.DieBySignal(outcome.Signal);
-        return outcome.ExitCode;
+        settings = new MosrunSettings(
+            parsed.GetValue(options.LogSyscalls)?.FullName,
+            parsed.GetValue(options.CheckpointBase),
+            minutes is { } m ? TimeSpan.FromMinutes(m) : null,
+            reopen);
+        return true;
     }
+}
+
+/// <summary>The options that shape a run or a restart.</summary>
+/// <param name="SyscallLog">--log-syscalls FILE.</param>
+/// <param name="CheckpointBase">-C BASE, or null for ckpt.PID.</param>
+/// <param name="CheckpointEvery">-A MINUTES.</param>
+/// <param name="Reopen">-O FD=PATH.</param>
+internal sealed record MosrunSettings(string? SyscallLog, string? CheckpointBase, TimeSpan? CheckpointEvery, IReadOnlyDictionary<int, string> Reopen)
+{
+    public CheckpointNames NamesFor(int pid) => new(CheckpointBase ?? $"ckpt.{pid}");
 }

@@ -3,23 +3,62 @@ using System.CommandLine.Help;
 
 namespace Mosix.Cli.Mosrun;
 
-/// <summary>mosrun's command line: options first, then the program and its own arguments, untouched.</summary>
+/// <summary>
+/// mosrun's command line: options first, then the program and its own arguments, untouched.
+/// Short options take their value glued or separate, as in MOSIX (<c>-Cbase</c>, <c>-C base</c>).
+/// </summary>
 internal sealed class MosrunOptions
 {
+    /// <summary>The short options that take a value, for un-gluing <c>-Cbase</c>.</summary>
+    public static readonly string[] ShortWithValue = ["-C", "-A", "-R", "-O", "-I"];
+
+    public HelpOption Help { get; } = new("--help");
+
+    public VersionOption Version { get; } = new("--version");
+
     public Option<FileInfo?> LogSyscalls { get; } = new("--log-syscalls")
     {
         Description = "Write every system call the program makes (and its result) to FILE; slow, for debugging",
         HelpName = "FILE",
     };
 
-    public HelpOption Help { get; } = new("--help");
+    public Option<string?> CheckpointBase { get; } = new("-C")
+    {
+        Description = "Name checkpoint files BASE.1, BASE.2, ... (default: ckpt.PID in the working directory)",
+        HelpName = "BASE",
+    };
 
-    public VersionOption Version { get; } = new("--version");
+    public Option<double?> CheckpointEvery { get; } = new("-A")
+    {
+        Description = "Checkpoint automatically every MINUTES minutes",
+        HelpName = "MINUTES",
+    };
+
+    public Option<FileInfo?> Restart { get; } = new("-R")
+    {
+        Description = "Restart the process saved in checkpoint FILE, with this terminal's stdin, stdout and stderr",
+        HelpName = "FILE",
+    };
+
+    public Option<string[]> Reopen { get; } = new("-O")
+    {
+        Description = "With -R: open file descriptor FD on PATH instead (FD=PATH[,FD=PATH...]; repeatable)",
+        HelpName = "FD=PATH",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public Option<FileInfo?> Inspect { get; } = new("-I")
+    {
+        Description = "Print what checkpoint FILE holds (program, memory, files, when it was taken)",
+        HelpName = "FILE",
+    };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "With -I: print the image as JSON" };
 
     public Argument<string[]> Command { get; } = new("program")
     {
         Description = "The program to run, then its arguments",
-        Arity = ArgumentArity.OneOrMore,
+        Arity = ArgumentArity.ZeroOrMore,
         CaptureRemainingTokens = true,
     };
 
@@ -27,9 +66,36 @@ internal sealed class MosrunOptions
         "Run a program under Mosix: it starts at home under the supervisor and behaves exactly as if run directly.")
     {
         // MOSIX gives -h its own meaning (run at home): help is --help only.
-        Help,
-        Version,
-        LogSyscalls,
-        Command,
+        Help, Version, LogSyscalls, CheckpointBase, CheckpointEvery, Restart, Reopen, Inspect, Json, Command,
     };
+
+    /// <summary>Splits <c>-Cbase</c> into <c>-C base</c> among the options before the program.</summary>
+    public static string[] Unglue(string[] args)
+    {
+        var result = new List<string>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            string? option = ShortWithValue.FirstOrDefault(o => a.Length > 2 && a.StartsWith(o, StringComparison.Ordinal));
+            if (option is not null)
+            {
+                result.Add(option);
+                result.Add(a[2..]);
+                continue;
+            }
+            result.Add(a);
+            if (!a.StartsWith('-') || a == "--")
+            {
+                // The program: it and everything after it are its own.
+                result.AddRange(args[(i + 1)..]);
+                break;
+            }
+            if (Array.IndexOf(ShortWithValue, a) >= 0 || a == "--log-syscalls")
+            {
+                if (i + 1 < args.Length)
+                    result.Add(args[++i]);
+            }
+        }
+        return [.. result];
+    }
 }

@@ -26,7 +26,7 @@ public sealed class RemoteSyscalls : IDisposable
 {
     private readonly Tracee _tracee;
     private readonly UserRegs _saved;
-    private readonly ulong _syscallAddress;
+    private ulong _syscallAddress;
     private bool _disposed;
 
     private RemoteSyscalls(Tracee tracee, UserRegs saved, ulong syscallAddress)
@@ -59,6 +59,12 @@ public sealed class RemoteSyscalls : IDisposable
         StepOverSyscall();
         return (long)Registers.Get(_tracee.Tid).Rax;
     }
+
+    /// <summary>The tracee's vDSO moved (restore does that): find the <c>syscall</c> instruction again.</summary>
+    public void Relocate() => _syscallAddress = SyscallInstruction.Find(_tracee.Tid);
+
+    /// <summary>The tracee being worked on.</summary>
+    public Tracee Tracee => _tracee;
 
     /// <summary>Like <see cref="Syscall"/>, but a failure throws with the call named.</summary>
     public ulong Checked(long number, params ReadOnlySpan<ulong> args)

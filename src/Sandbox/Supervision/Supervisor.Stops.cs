@@ -43,6 +43,7 @@ public sealed partial class Supervisor
         {
             _rootExecuted = true;
             SettleExec();
+            _rootExecutedTask.TrySetResult();
         }
         Resume(tracee);
     }

@@ -20,6 +20,7 @@ public sealed partial class Supervisor
     private readonly Dictionary<int, Tracee> _tracees = new();
     private readonly TaskCompletionSource<ExitOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _rootStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _rootExecutedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TracerThread? _tracer;
     private ExitOutcome? _rootOutcome;
     private int _execErrFd = -1;
@@ -29,6 +30,19 @@ public sealed partial class Supervisor
 
     /// <summary>The root's pid, once spawned.</summary>
     public int RootPid { get; private set; }
+
+    /// <summary>Completes once the root has exec'd its program (faults if it could not).</summary>
+    public Task Executed => _rootExecutedTask.Task;
+
+    /// <summary>How many threads, of all processes, the tree has. Tracer thread only.</summary>
+    public int TaskCount
+    {
+        get
+        {
+            TracerThread.AssertOwner();
+            return _tracees.Count;
+        }
+    }
 
     /// <summary>Completes when every process of the tree has exited, with the root's outcome.</summary>
     public Task<ExitOutcome> Completion => _outcome.Task;
@@ -76,6 +90,9 @@ public sealed partial class Supervisor
         return result.Task;
     }
 
+    /// <summary>Sends <paramref name="signal"/> to the root process (kill(2), from any thread).</summary>
+    public void SignalRoot(int signal) => Interop.Libc.Kill(RootPid, signal);
+
     private TracerThread Tracer => _tracer ?? throw new InvalidOperationException("the supervisor has not started");
 
     private void Run(TracerThread tracer, SpawnRequest request)
@@ -95,6 +112,7 @@ public sealed partial class Supervisor
         if (_options.StandsInForProgram)
             ForwardOwnSignals();
         Loop();
+        _rootExecutedTask.TrySetException(new InvalidOperationException("the program ended before it started"));
         _outcome.TrySetResult(_rootOutcome ?? new ExitOutcome(0, 0, false, 0));
     }
 }

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Mosix.Cli.Mosrun;
+
+/// <summary>
+/// Names checkpoint files as MOSIX does: <c>BASE.1</c>, <c>BASE.2</c>, ... (<c>mosrun -C BASE</c>;
+/// default <c>ckpt.PID</c> in the working directory). Numbering continues after the highest file
+/// already there, so an older image is never overwritten.
+/// </summary>
+internal sealed class CheckpointNames(string basePath)
+{
+    private readonly object _lock = new();
+    private int _last = Highest(basePath);
+
+    public string BasePath { get; } = Path.GetFullPath(basePath);
+
+    public string Next()
+    {
+        lock (_lock)
+            return $"{BasePath}.{++_last}";
+    }
+
+    private static int Highest(string basePath)
+    {
+        string full = Path.GetFullPath(basePath);
+        string dir = Path.GetDirectoryName(full)!, prefix = Path.GetFileName(full) + ".";
+        if (!Directory.Exists(dir))
+            return 0;
+        int highest = 0;
+        foreach (var file in Directory.EnumerateFiles(dir, prefix + "*"))
+        {
+            if (int.TryParse(Path.GetFileName(file).AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+                highest = Math.Max(highest, n);
+        }
+        return highest;
+    }
+}

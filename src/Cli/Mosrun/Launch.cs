@@ -1,0 +1,89 @@
+using Mosix.Sandbox.Spawning;
+using Mosix.Sandbox.Supervision;
+using Mosix.Sandbox.Syscalls;
+
+namespace Mosix.Cli.Mosrun;
+
+/// <summary>
+/// Runs a program under the supervisor, at home, and ends the way it ended: the same exit code,
+/// or killed by the same signal.
+/// </summary>
+internal static class Launch
+{
+    public static int Run(string[] command, MosrunSettings settings)
+    {
+        SpawnRequest request;
+        try
+        {
+            request = SpawnRequest.WithCurrentEnvironment(ProgramLocator.Resolve(command[0]), command);
+        }
+        catch (SpawnException e)
+        {
+            return Fail.With(MosrunCommand.Name, e.Message, e.ShellExitCode);
+        }
+        return Supervised(request, settings, command[0], afterStart: null);
+    }
+
+    /// <summary>
+    /// Starts <paramref name="request"/>, lets <paramref name="afterStart"/> prepare it (a restore),
+    /// then supervises it to the end with checkpoints available; returns mosrun's exit code.
+    /// </summary>
+    public static int Supervised(SpawnRequest request, MosrunSettings settings, string shownName, Func<Supervisor, int?>? afterStart)
+    {
+        StreamWriter? log;
+        try
+        {
+            log = settings.SyscallLog is null ? null : new StreamWriter(settings.SyscallLog, append: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail.With(MosrunCommand.Name, $"cannot write the syscall log: {e.Message}", 1);
+        }
+
+        ExitOutcome outcome;
+        string? endedInto;
+        using (log)
+        {
+            var options = new SupervisorOptions
+            {
+                Policy = log is null ? TrapPolicy.Home : TrapPolicy.LogAll,
+                SyscallLog = log,
+                EventLog = DebugLog.FromEnvironment(),
+                StandsInForProgram = true,
+            };
+            Supervisor supervisor;
+            try
+            {
+                supervisor = Supervisor.Start(request, options);
+            }
+            catch (SpawnException e)
+            {
+                return Fail.With(MosrunCommand.Name, e.Message, e.ShellExitCode);
+            }
+            catch (InvalidOperationException e)
+            {
+                return Fail.With(MosrunCommand.Name, e.Message, 1);
+            }
+            if (afterStart?.Invoke(supervisor) is { } failed)
+                return failed;
+
+            using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery);
+            outcome = session.Completion.GetAwaiter().GetResult();
+            endedInto = session.EndedInto;
+        }
+
+        if (outcome.ExecErrno != 0)
+        {
+            var failure = new SpawnException(shownName, outcome.ExecErrno);
+            return Fail.With(MosrunCommand.Name, failure.Message, failure.ShellExitCode);
+        }
+        if (endedInto is not null && outcome.Signal == Signals.SIGKILL)
+        {
+            Console.Error.WriteLine($"mosrun: checkpointed to {endedInto} and ended; restart it with: mosrun -R {endedInto}");
+            return 0;
+        }
+        if (outcome.Signal != 0)
+            ProcessSetup.DieBySignal(outcome.Signal);
+        return outcome.ExitCode;
+    }
+}

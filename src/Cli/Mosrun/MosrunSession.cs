@@ -1,0 +1,96 @@
+using Mosix.Migrator.Checkpoint;
+using Mosix.Sandbox.Supervision;
+using Mosix.Shim.Local;
+
+namespace Mosix.Cli.Mosrun;
+
+/// <summary>
+/// One supervised program and what may happen to it while it runs: checkpoints asked for by
+/// <c>migrate</c> through the control socket, or every <c>-A</c> minutes.
+/// </summary>
+internal sealed class MosrunSession : IDisposable
+{
+    private readonly Supervisor _supervisor;
+    private readonly CheckpointNames _names;
+    private readonly ControlEndpoint? _endpoint;
+    private readonly Timer? _periodic;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public MosrunSession(Supervisor supervisor, CheckpointNames names, TimeSpan? every)
+    {
+        _supervisor = supervisor;
+        _names = names;
+        _endpoint = ControlEndpoint.Open(supervisor.RootPid, HandleAsync);
+        if (every is { } period)
+            _periodic = new Timer(_ => _ = CheckpointAsync("mosrun -A", CheckpointAction.Continue), null, period, period);
+    }
+
+    /// <summary>Set when the process was ended by <c>chkexit</c>: the image that now stands for it.</summary>
+    public string? EndedInto { get; private set; }
+
+    public Task<ExitOutcome> Completion => _supervisor.Completion;
+
+    private async Task<ControlLine.Reply> HandleAsync(string request) => request switch
+    {
+        "checkpoint" => await CheckpointAsync("migrate checkpoint", CheckpointAction.Continue),
+        "chkstop" => await CheckpointAsync("migrate chkstop", CheckpointAction.Stop),
+        "chkexit" => await CheckpointAsync("migrate chkexit", CheckpointAction.Exit),
+        _ => new ControlLine.Reply(false, $"unknown request '{request}'"),
+    };
+
+    /// <summary>Takes a checkpoint into the next BASE.N; the process keeps running if it fails.</summary>
+    public async Task<ControlLine.Reply> CheckpointAsync(string takenBy, CheckpointAction then)
+    {
+        await _oneAtATime.WaitAsync();
+        try
+        {
+            string path = _names.Next();
+            var result = await _supervisor.WithStopped(_supervisor.RootPid,
+                tracee => Checkpointer.Take(tracee, _supervisor.TaskCount, path, takenBy));
+            switch (then)
+            {
+                case CheckpointAction.Stop:
+                    _supervisor.SignalRoot(Signals.SIGSTOP);
+                    break;
+                case CheckpointAction.Exit:
+                    EndedInto = result.Path;
+                    _supervisor.SignalRoot(Signals.SIGKILL);
+                    break;
+            }
+            return new ControlLine.Reply(true,
+                $"{result.Path} ({Sizes.Describe(result.PageBytes)} of {Sizes.Describe(result.MappedBytes)} mapped, frozen {result.Frozen.TotalMilliseconds:F0} ms)");
+        }
+        catch (Exception e) // the boundary: any failure becomes the caller's one-line answer
+        {
+            return new ControlLine.Reply(false, e.Message);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _periodic?.Dispose();
+        _endpoint?.Dispose();
+    }
+}
+
+/// <summary>Signal numbers the commands send.</summary>
+internal static class Signals
+{
+    public const int SIGKILL = 9, SIGSTOP = 19;
+}
+
+/// <summary>Byte counts for people.</summary>
+internal static class Sizes
+{
+    public static string Describe(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):F2} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:F0} KiB",
+        _ => $"{bytes} B",
+    };
+}

@@ -1,0 +1,126 @@
+using Mosix.Migrator.Images;
+using Mosix.Sandbox.Interop;
+using Mosix.Sandbox.Memory;
+
+namespace Mosix.Migrator.Checkpoint;
+
+/// <summary>
+/// Streams a process's memory into an image: for every mapping, the pages that exist and that the
+/// restore cannot get elsewhere, minus those that are all zero.
+/// </summary>
+/// <remarks>
+/// Which pages to read comes from /proc/PID/pagemap: a page never touched does not exist (zero
+/// for anonymous memory, the file's for a file mapping), and a page of a private file mapping that
+/// is still the file's own needs no copy either. The rest is read with process_vm_readv in big
+/// batches, checked for zeros with vector instructions, compacted and handed to the writer.
+/// </remarks>
+internal sealed class CaptureMemory(int pid, ImageWriter writer)
+{
+    private const int PageSize = 4096;
+    private const int BatchPages = 2048; // 8 MiB per read
+    private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(BatchPages * PageSize, pinned: true);
+    private readonly ulong[] _entries = new ulong[BatchPages];
+
+    public List<Mapping> Write(IReadOnlyList<Vma> areas)
+    {
+        var mappings = new List<Mapping>();
+        using var pageMap = PageMap.Open(pid);
+        foreach (var area in areas)
+        {
+            if (area.IsVdsoArea || area.Path == "[vsyscall]")
+                continue;
+            var mapping = Describe(area);
+            for (ulong first = 0, pages = area.Length / PageSize; first < pages; first += BatchPages)
+            {
+                int count = (int)Math.Min(BatchPages, pages - first);
+                pageMap.Read(area.Start + first * PageSize, _entries.AsSpan(0, count));
+                CopyBatch(area, mapping, first, count);
+            }
+            mappings.Add(mapping);
+        }
+        return mappings;
+    }
+
+    private static Mapping Describe(Vma area)
+    {
+        var mapping = new Mapping
+        {
+            Start = area.Start,
+            End = area.End,
+            Prot = (uint)area.Protection,
+            Kind = area.Path switch
+            {
+                "[heap]" => MappingKind.Heap,
+                "[stack]" => MappingKind.Stack,
+                _ when area.IsFile => MappingKind.File,
+                _ => MappingKind.Anonymous,
+            },
+        };
+        if (mapping.Kind == MappingKind.File)
+        {
+            mapping.Path = area.Path;
+            mapping.FileOffset = area.Offset;
+            if (FileStat.Of(area.Path) is { } id)
+                mapping.File = new FileIdentity { Device = id.Device, Inode = id.Inode, Size = (ulong)id.Size, MtimeNs = id.MtimeNs };
+        }
+        return mapping;
+    }
+
+    /// <summary>Reads the wanted pages of one batch, keeps the non-zero ones and writes them out.</summary>
+    private void CopyBatch(Vma area, Mapping mapping, ulong firstPage, int count)
+    {
+        bool fileMapping = mapping.Kind == MappingKind.File;
+        int kept = 0; // pages kept so far, packed at the front of the buffer
+        for (int i = 0; i < count;)
+        {
+            if (!Wanted(_entries[i], fileMapping))
+            {
+                i++;
+                continue;
+            }
+            int runEnd = i + 1;
+            while (runEnd < count && Wanted(_entries[runEnd], fileMapping))
+                runEnd++;
+
+            // kept <= i, so the run always fits behind the pages kept so far.
+            int runSlot = kept;
+            ReadRun(area, area.Start + (firstPage + (ulong)i) * PageSize, _buffer.AsSpan(runSlot * PageSize, (runEnd - i) * PageSize));
+            for (int p = i; p < runEnd; p++)
+            {
+                int slot = runSlot + (p - i);
+                var page = _buffer.AsSpan(slot * PageSize, PageSize);
+                if (page.IndexOfAnyExcept((byte)0) < 0)
+                    continue;
+                if (slot != kept)
+                    page.CopyTo(_buffer.AsSpan(kept * PageSize, PageSize));
+                kept++;
+                AppendPage(mapping, firstPage + (ulong)p);
+            }
+            i = runEnd;
+        }
+        if (kept > 0)
+            writer.WritePages(_buffer.AsSpan(0, kept * PageSize));
+    }
+
+    private static bool Wanted(ulong entry, bool fileMapping) =>
+        PageMap.Exists(entry) && !(fileMapping && PageMap.IsFilePage(entry));
+
+    private void ReadRun(Vma area, ulong address, Span<byte> into)
+    {
+        // Unreadable mappings (PROT_NONE guard areas) with pages in them: /proc/PID/mem reads those.
+        if (area.Readable && ProcessMemory.TryRead(pid, address, into))
+            return;
+        using var mem = File.OpenHandle($"/proc/{pid}/mem", FileMode.Open, FileAccess.Read);
+        int n = RandomAccess.Read(mem, into, (long)address);
+        if (n != into.Length)
+            throw new CheckpointRefusedException($"cannot checkpoint: memory at 0x{address:x} cannot be read");
+    }
+
+    private static void AppendPage(Mapping mapping, ulong page)
+    {
+        if (mapping.Runs.Count > 0 && mapping.Runs[^1].FirstPage + mapping.Runs[^1].Count == page)
+            mapping.Runs[^1].Count++;
+        else
+            mapping.Runs.Add(new PageRun { FirstPage = page, Count = 1 });
+    }
+}

@@ -1,0 +1,43 @@
+using Mosix.Sandbox.Memory;
+
+namespace Mosix.Migrator.Checkpoint;
+
+/// <summary>
+/// What a checkpoint cannot carry yet (docs/checkpoint.md). Each check names the first obstacle
+/// in words a user can act on.
+/// </summary>
+internal static class Checkpointability
+{
+    /// <summary>Throws <see cref="CheckpointRefusedException"/> when <paramref name="pid"/> cannot be checkpointed.</summary>
+    public static void Check(int pid, int tracedProcesses, IReadOnlyList<Vma> areas)
+    {
+        int threads = Directory.GetDirectories($"/proc/{pid}/task").Length;
+        if (threads > 1)
+            Refuse($"it has {threads} threads (only single-threaded processes can be checkpointed)");
+        if (tracedProcesses > 1)
+            Refuse("it has child processes (only a single process can be checkpointed)");
+        if (File.Exists($"/proc/{pid}/timers") && File.ReadAllText($"/proc/{pid}/timers").Length > 0)
+            Refuse("it uses POSIX timers (timer_create)");
+
+        foreach (var area in areas)
+        {
+            if (area.IsVdsoArea || area.Path == "[vsyscall]")
+                continue;
+            if (area.Shared)
+                Refuse($"it has a shared mapping of {Describe(area)} ({(area.Writable ? "writable" : "read-only")})");
+            if (area.Path.EndsWith(" (deleted)", StringComparison.Ordinal))
+                Refuse($"it maps a deleted file, {area.Path}");
+        }
+        foreach (var fd in OpenFiles.List(pid))
+        {
+            if (fd.Number <= 2)
+                continue; // standard streams are the restarting terminal's
+            if (OpenFiles.Obstacle(fd) is { } obstacle)
+                Refuse($"file descriptor {fd.Number} is {obstacle}");
+        }
+    }
+
+    private static string Describe(Vma area) => area.Path.Length > 0 ? area.Path : $"anonymous memory at 0x{area.Start:x}";
+
+    private static void Refuse(string reason) => throw new CheckpointRefusedException($"cannot checkpoint: {reason}");
+}

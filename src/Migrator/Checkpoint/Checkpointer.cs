@@ -1,0 +1,59 @@
+using Mosix.Migrator.Images;
+using Mosix.Sandbox.Injection;
+using Mosix.Sandbox.Memory;
+using Mosix.Sandbox.Tracing;
+
+namespace Mosix.Migrator.Checkpoint;
+
+/// <summary>What a checkpoint wrote.</summary>
+public sealed record CheckpointResult(string Path, long PageBytes, long MappedBytes, TimeSpan Frozen);
+
+/// <summary>
+/// Takes the image of a stopped process, as a checklist. Precondition: the caller runs on the
+/// tracer thread and <paramref name="tracee"/> is in an interrupt stop
+/// (<see cref="Sandbox.Supervision.Supervisor.WithStopped{T}"/>).
+/// </summary>
+public static class Checkpointer
+{
+    /// <param name="tracee">The process, stopped.</param>
+    /// <param name="tracedProcesses">How many tasks its supervisor follows: more than one means other processes or threads.</param>
+    /// <param name="path">The image file to write (atomically: never half-written).</param>
+    /// <param name="takenBy">Who asked, for the image's origin.</param>
+    public static CheckpointResult Take(Tracee tracee, int tracedProcesses, string path, string takenBy)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int pid = tracee.Tid;
+
+        // 1. Refuse before touching anything: the process then goes on as if never asked.
+        Checkpointability.Check(pid, tracedProcesses, MemoryMap.Read(pid));
+
+        // 2. Who it is, and its registers, before anything is injected.
+        var image = new ProcessImage
+        {
+            Origin = CaptureProcess.Origin(pid, takenBy),
+            Registers = CaptureProcess.Registers(pid),
+            Cwd = CaptureProcess.Cwd(pid),
+        };
+
+        // 3. Kernel state only the process itself can be asked for.
+        CaptureKernelState.Captured state;
+        using (var remote = RemoteSyscalls.Enter(tracee))
+            state = CaptureKernelState.Read(remote);
+        image.Signals = state.Signals;
+        image.Thread = state.Thread;
+        image.Itimers.AddRange(state.Itimers);
+        image.Layout = CaptureProcess.Layout(pid, state.Brk);
+        image.Files.AddRange(CaptureProcess.Files(pid));
+
+        // 4. Memory: the map again (the injection's scratch area is gone), then the pages.
+        var areas = MemoryMap.Read(pid);
+        image.Vdso = CaptureProcess.Vdso(areas);
+        using var writer = ImageWriter.Create(path);
+        image.Mappings.AddRange(new CaptureMemory(pid, writer).Write(areas));
+
+        // 5. Metadata after the pages, fsync, rename into place.
+        writer.Commit(image);
+        long mapped = image.Mappings.Sum(m => (long)(m.End - m.Start));
+        return new CheckpointResult(path, writer.PageBytes, mapped, clock.Elapsed);
+    }
+}

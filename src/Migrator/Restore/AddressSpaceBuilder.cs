@@ -1,0 +1,139 @@
+using Mosix.Migrator.Images;
+using Mosix.Sandbox.Injection;
+using Mosix.Sandbox.Interop;
+using Mosix.Sandbox.Memory;
+using Mosix.Sandbox.Syscalls;
+
+namespace Mosix.Migrator.Restore;
+
+/// <summary>
+/// Rebuilds an image's address space inside the target by injected calls: clears it, moves the
+/// vDSO areas, maps every mapping and writes the stored pages.
+/// </summary>
+internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ImageReader image)
+{
+    private const int PageSize = 4096;
+    private const int ChunkBytes = 8 << 20;
+    private int Pid => remote.Tracee.Tid;
+    private ProcessImage Metadata => image.Metadata;
+
+    /// <summary>Unmaps all of the target but its vDSO areas (injection runs through the vDSO).</summary>
+    public void Clear()
+    {
+        foreach (var area in MemoryMap.Read(Pid))
+        {
+            if (area.IsVdsoArea || area.Path == "[vsyscall]")
+                continue;
+            remote.Checked(Sys.Munmap, area.Start, area.Length);
+        }
+    }
+
+    /// <summary>
+    /// Moves [vvar], [vvar_vclock] and [vdso] to where the image had them. Through a free spot
+    /// first when old and new places overlap, so that no move lands on an area still to move.
+    /// </summary>
+    public void PlaceVdso()
+    {
+        var current = MemoryMap.Read(Pid).Where(a => a.IsVdsoArea).ToDictionary(a => a.Path);
+        var wanted = Metadata.Vdso.Areas;
+        foreach (var area in wanted)
+        {
+            if (!current.TryGetValue(area.Name, out var now) || now.Length != area.End - area.Start)
+                throw new RestoreException(RestoreStage.PlaceVdso, $"this kernel's {area.Name} differs from the image's");
+        }
+        if (wanted.Count == 0)
+            return;
+        bool overlaps = wanted.Any(w => current.Values.Any(c => w.Start < c.End && c.Start < w.End));
+        if (overlaps)
+        {
+            ulong low = wanted.Min(w => w.Start), span = wanted.Max(w => w.End) - low;
+            ulong temporary = FreeGap(span);
+            foreach (var area in wanted)
+            {
+                var now = current[area.Name];
+                ulong to = temporary + (area.Start - low);
+                remote.Checked(Sys.Mremap, now.Start, now.Length, now.Length, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, to);
+                current[area.Name] = now with { Start = to, End = to + now.Length };
+            }
+        }
+        foreach (var area in wanted)
+        {
+            var now = current[area.Name];
+            if (now.Start != area.Start)
+                remote.Checked(Sys.Mremap, now.Start, now.Length, now.Length, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, area.Start);
+        }
+        remote.Relocate();
+    }
+
+    /// <summary>Creates every mapping read-write at its address (protections come last).</summary>
+    public void Map(RemoteScratch scratch)
+    {
+        const ulong rw = Mman.PROT_READ | Mman.PROT_WRITE, fixedPrivate = Mman.MAP_PRIVATE | Mman.MAP_FIXED;
+        foreach (var m in Metadata.Mappings)
+        {
+            ulong length = m.End - m.Start;
+            if (m.Kind == MappingKind.File)
+            {
+                ulong path = scratch.PutString(0, m.Path);
+                ulong fd = remote.Checked(Sys.Openat, Mman.AT_FDCWD, path, Mman.O_RDONLY | Mman.O_CLOEXEC);
+                remote.Checked(Sys.Mmap, m.Start, length, rw, fixedPrivate, fd, m.FileOffset);
+                remote.Checked(Sys.Close, fd);
+                continue;
+            }
+            ulong flags = fixedPrivate | Mman.MAP_ANONYMOUS | (m.Kind == MappingKind.Stack ? Mman.MAP_GROWSDOWN : 0);
+            remote.Checked(Sys.Mmap, m.Start, length, rw, flags, ulong.MaxValue, 0);
+        }
+    }
+
+    /// <summary>Copies the stored pages from the image into the target, in big slices.</summary>
+    public void WritePages()
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(ChunkBytes, pinned: true);
+        long offset = 0;
+        foreach (var m in Metadata.Mappings)
+        {
+            foreach (var run in m.Runs)
+            {
+                ulong address = m.Start + run.FirstPage * PageSize;
+                long remaining = (long)run.Count * PageSize;
+                while (remaining > 0)
+                {
+                    int n = (int)Math.Min(remaining, ChunkBytes);
+                    var slice = buffer.AsSpan(0, n);
+                    image.ReadPages(offset, slice);
+                    if (!ProcessMemory.TryWrite(Pid, address, slice))
+                        throw new RestoreException(RestoreStage.WritePages, $"cannot write memory at 0x{address:x}");
+                    offset += n;
+                    address += (ulong)n;
+                    remaining -= n;
+                }
+            }
+        }
+    }
+
+    /// <summary>Gives each mapping its own protection.</summary>
+    public void Protect()
+    {
+        foreach (var m in Metadata.Mappings.Where(m => m.Prot != (Mman.PROT_READ | Mman.PROT_WRITE)))
+            remote.Checked(Sys.Mprotect, m.Start, m.End - m.Start, m.Prot);
+    }
+
+    /// <summary>A free range of <paramref name="size"/> bytes that the image does not use, low in the address space.</summary>
+    public ulong FreeGap(ulong size)
+    {
+        var taken = Metadata.Mappings.Select(m => (m.Start, m.End))
+            .Concat(Metadata.Vdso.Areas.Select(a => (a.Start, a.End)))
+            .Concat(MemoryMap.Read(Pid).Select(a => (a.Start, a.End)))
+            .OrderBy(r => r.Start);
+        ulong candidate = 0x1000_0000; // above any non-PIE program's text, below any PIE one's
+        foreach (var (start, end) in taken)
+        {
+            if (end <= candidate)
+                continue;
+            if (start >= candidate + size)
+                break;
+            candidate = Mman.PageAlignUp(end);
+        }
+        return candidate;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Mosix.Migrator.Restore;
+
+/// <summary>The stages of a restore, in the order they run. A failure names its stage.</summary>
+public enum RestoreStage
+{
+    /// <summary>Same kernel, same files: checked before anything is changed.</summary>
+    Validate,
+    /// <summary>Every mapping of the target (the stub's, or the deputy's) is unmapped, but the kernel's vDSO areas.</summary>
+    ClearAddressSpace,
+    /// <summary>The vDSO areas are moved to the image's addresses, keeping their relative offsets.</summary>
+    PlaceVdso,
+    /// <summary>Each mapping is created at its address, read-write, from the file or anonymous.</summary>
+    MapMemory,
+    /// <summary>The stored pages are written in.</summary>
+    WritePages,
+    /// <summary>Each mapping gets its own protection back.</summary>
+    Protect,
+    /// <summary>The mm fields (brk, arg and env areas, auxv) with prctl(PR_SET_MM_MAP).</summary>
+    Layout,
+    /// <summary>Open files are reopened at their descriptor numbers and offsets; the working directory is set.</summary>
+    Files,
+    /// <summary>Signal handlers, alternate stack, rseq, robust list, clear_child_tid, itimers, the thread name.</summary>
+    KernelState,
+    /// <summary>Pending signals queued again, the signal mask set, registers and FPU/AVX state loaded, last.</summary>
+    Registers,
+}
+
+/// <summary>A restore failed at <see cref="Stage"/>; the target must be discarded.</summary>
+public sealed class RestoreException(RestoreStage stage, string message, Exception? inner = null)
+    : Exception($"cannot restore ({stage}): {message}", inner)
+{
+    public RestoreStage Stage { get; } = stage;
+}
+
+/// <summary>Choices made at restore time.</summary>
+/// <param name="Reopen">-O FD=PATH: descriptors to open on another file than the image says.</param>
+public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen)
+{
+    public static RestoreOptions Default { get; } = new(new Dictionary<int, string>());
+}

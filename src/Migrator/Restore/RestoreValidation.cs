@@ -1,0 +1,26 @@
+using Mosix.Migrator.Images;
+using Mosix.Sandbox.Interop;
+
+namespace Mosix.Migrator.Restore;
+
+/// <summary>What must hold before a restore touches anything.</summary>
+internal static class RestoreValidation
+{
+    public static void Check(ProcessImage image)
+    {
+        string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+        if (image.Origin.Kernel != kernel)
+            Fail($"the image was taken on kernel {image.Origin.Kernel}, this is {kernel}; the vDSO and system-call ABI must match");
+
+        foreach (var mapping in image.Mappings.Where(m => m.Kind == MappingKind.File))
+        {
+            var now = FileStat.Of(mapping.Path);
+            if (now is null)
+                Fail($"{mapping.Path}, mapped by the process, is gone");
+            else if (mapping.File is { } then && (now.Value.Inode != then.Inode || (ulong)now.Value.Size != then.Size || now.Value.MtimeNs != then.MtimeNs))
+                Fail($"{mapping.Path} has changed since the checkpoint");
+        }
+    }
+
+    private static void Fail(string message) => throw new RestoreException(RestoreStage.Validate, message);
+}

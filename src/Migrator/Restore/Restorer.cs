@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using Mosix.Migrator.Images;
+using Mosix.Sandbox.Injection;
+using Mosix.Sandbox.Tracing;
+
+namespace Mosix.Migrator.Restore;
+
+/// <summary>
+/// Turns a stopped tracee (the restorer stub, or later the deputy) into the process of an image,
+/// stage by stage (<see cref="RestoreStage"/>). Precondition: called on the tracer thread with the
+/// tracee in an interrupt stop; on failure the tracee is beyond use and must be killed.
+/// </summary>
+public static class Restorer
+{
+    public static void Restore(Tracee tracee, ImageReader image, RestoreOptions options)
+    {
+        var metadata = image.Metadata;
+        RestoreValidation.Check(metadata);
+        var stage = RestoreStage.ClearAddressSpace;
+        try
+        {
+            using (var remote = RemoteSyscalls.Enter(tracee))
+            {
+                var space = new AddressSpaceBuilder(remote, image);
+                space.Clear();
+                stage = RestoreStage.PlaceVdso;
+                space.PlaceVdso();
+
+                stage = RestoreStage.MapMemory;
+                using var scratch = RemoteScratch.Map(remote, 64 * 1024, space.FreeGap(64 * 1024));
+                var kernel = new KernelStateRestorer(remote, scratch, metadata);
+                kernel.BlockAllSignals();
+                space.Map(scratch);
+                stage = RestoreStage.WritePages;
+                space.WritePages();
+                stage = RestoreStage.Protect;
+                space.Protect();
+
+                stage = RestoreStage.Layout;
+                kernel.Layout();
+                stage = RestoreStage.Files;
+                kernel.Files(options);
+                stage = RestoreStage.KernelState;
+                kernel.SignalsAndThread();
+                kernel.Timers();
+                stage = RestoreStage.Registers;
+                kernel.PendingSignals();
+            }
+            // The tracee now sits at the step trap of the last injected call: loading the image's
+            // registers here lets the kernel restart an interrupted call as it would have.
+            ExtendedState.SetSignalMask(tracee.Tid, metadata.Signals.Blocked);
+            var regs = MemoryMarshal.Read<UserRegs>(metadata.Registers.UserRegs.Span);
+            Sandbox.Tracing.Registers.Set(tracee.Tid, regs);
+            ExtendedState.SetXState(tracee.Tid, metadata.Registers.Xstate.Span);
+        }
+        catch (RestoreException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not TraceeGoneException)
+        {
+            throw new RestoreException(stage, e.Message, e);
+        }
+    }
+}

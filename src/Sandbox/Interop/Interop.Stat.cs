@@ -1,0 +1,28 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Mosix.Sandbox.Interop;
+
+/// <summary>stat(2), for the identity of a file (device, inode, size, modification time).</summary>
+public static partial class FileStat
+{
+    /// <summary>The fields of struct stat (x86-64 layout) that identify a file's contents.</summary>
+    public readonly record struct Identity(ulong Device, ulong Inode, long Size, long MtimeNs);
+
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int RawStat(string path, byte* buffer);
+
+    /// <summary>The file's identity, or null if it cannot be stat'ed.</summary>
+    public static unsafe Identity? Of(string path)
+    {
+        byte* buffer = stackalloc byte[144];
+        if (RawStat(path, buffer) != 0)
+            return null;
+        var s = new ReadOnlySpan<byte>(buffer, 144);
+        return new Identity(
+            BinaryPrimitives.ReadUInt64LittleEndian(s),
+            BinaryPrimitives.ReadUInt64LittleEndian(s[8..]),
+            BinaryPrimitives.ReadInt64LittleEndian(s[48..]),
+            BinaryPrimitives.ReadInt64LittleEndian(s[88..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(s[96..]));
+    }
+}
