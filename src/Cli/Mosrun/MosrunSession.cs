@@ -58,7 +58,7 @@ internal sealed class MosrunSession : IDisposable
                     break;
             }
             return new ControlLine.Reply(true,
-                $"{result.Path} ({Sizes.Describe(result.PageBytes)} of {Sizes.Describe(result.MappedBytes)} mapped, frozen {result.Frozen.TotalMilliseconds:F0} ms)");
+                $"{result.Path} ({Sizes.Describe(result.PageBytes)} of {Sizes.Describe(result.MappedBytes)} mapped, frozen {result.Frozen.TotalMilliseconds:F0} ms: {result.Capture.TotalMilliseconds:F0} ms reading it, {result.Commit.TotalMilliseconds:F0} ms to disk)");
         }
         catch (Exception e) // the boundary: any failure becomes the caller's one-line answer
         {

@@ -30,6 +30,11 @@ internal sealed class CaptureMemory(int pid, ImageWriter writer)
             if (area.IsVdsoArea || area.Path == "[vsyscall]")
                 continue;
             var mapping = Describe(area);
+            if (mapping.Kind == MappingKind.SharedFile)
+            {
+                mappings.Add(mapping); // nothing to store: every page is the file's
+                continue;
+            }
             for (ulong first = 0, pages = area.Length / PageSize; first < pages; first += BatchPages)
             {
                 int count = (int)Math.Min(BatchPages, pages - first);
@@ -52,11 +57,12 @@ internal sealed class CaptureMemory(int pid, ImageWriter writer)
             {
                 "[heap]" => MappingKind.Heap,
                 "[stack]" => MappingKind.Stack,
+                _ when area.IsFile && area.Shared => MappingKind.SharedFile,
                 _ when area.IsFile => MappingKind.File,
                 _ => MappingKind.Anonymous,
             },
         };
-        if (mapping.Kind == MappingKind.File)
+        if (mapping.Kind is MappingKind.File or MappingKind.SharedFile)
         {
             mapping.Path = area.Path;
             mapping.FileOffset = area.Offset;

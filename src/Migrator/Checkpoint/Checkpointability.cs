@@ -23,8 +23,9 @@ internal static class Checkpointability
         {
             if (area.IsVdsoArea || area.Path == "[vsyscall]")
                 continue;
-            if (area.Shared)
-                Refuse($"it has a shared mapping of {Describe(area)} ({(area.Writable ? "writable" : "read-only")})");
+            // A read-only shared file mapping holds nothing but the file: it is mapped again at restore.
+            if (area.Shared && (area.Writable || !area.IsFile))
+                Refuse($"it has a shared {(area.Writable ? "writable " : "")}mapping of {Describe(area)}");
             if (area.Path.EndsWith(" (deleted)", StringComparison.Ordinal))
                 Refuse($"it maps a deleted file, {area.Path}");
         }

@@ -6,7 +6,12 @@ using Mosix.Sandbox.Tracing;
 namespace Mosix.Migrator.Checkpoint;
 
 /// <summary>What a checkpoint wrote.</summary>
-public sealed record CheckpointResult(string Path, long PageBytes, long MappedBytes, TimeSpan Frozen);
+/// <param name="Capture">Reading the process: registers, kernel state, memory into the file.</param>
+/// <param name="Commit">Writing the metadata, fsync and rename.</param>
+public sealed record CheckpointResult(string Path, long PageBytes, long MappedBytes, TimeSpan Capture, TimeSpan Commit)
+{
+    public TimeSpan Frozen => Capture + Commit;
+}
 
 /// <summary>
 /// Takes the image of a stopped process, as a checklist. Precondition: the caller runs on the
@@ -52,8 +57,9 @@ public static class Checkpointer
         image.Mappings.AddRange(new CaptureMemory(pid, writer).Write(areas));
 
         // 5. Metadata after the pages, fsync, rename into place.
+        var capture = clock.Elapsed;
         writer.Commit(image);
         long mapped = image.Mappings.Sum(m => (long)(m.End - m.Start));
-        return new CheckpointResult(path, writer.PageBytes, mapped, clock.Elapsed);
+        return new CheckpointResult(path, writer.PageBytes, mapped, capture, clock.Elapsed - capture);
     }
 }

@@ -79,7 +79,7 @@ public static class ImagePrinter
             ulong stored = mapping.Runs.Aggregate(0UL, (sum, run) => sum + run.Count) * (ImageFormat.PageSize / 1024);
             rows.Add([
                 $"{mapping.Start:x16}-{mapping.End:x16}", Protection(mapping.Prot), Kind(mapping.Kind),
-                stored.ToString(Invariant), mapping.Kind == MappingKind.File ? mapping.Path : "",
+                stored.ToString(Invariant), mapping.Path,
             ]);
         }
         Table(text, rows, rightAligned: 3);
@@ -107,7 +107,9 @@ public static class ImagePrinter
         string handlers = signals.Actions.Count == 0 ? "0 handlers"
             : $"{signals.Actions.Count} handler{(signals.Actions.Count == 1 ? "" : "s")} ("
               + string.Join(' ', signals.Actions.OrderBy(a => a.Signo).Select(a => Libc.SignalName(a.Signo))) + ")";
-        string blocked = signals.Blocked == 0 ? "none blocked" : $"blocked mask {signals.Blocked:x16}";
+        // Bit n-1 of a sigset is signal n (signal(7)).
+        string blocked = signals.Blocked == 0 ? "none blocked"
+            : "blocked " + string.Join(' ', Enumerable.Range(0, 64).Where(bit => (signals.Blocked >> bit & 1) != 0).Select(bit => Libc.SignalName(bit + 1)));
         Field(text, "Signals", $"{handlers}, {blocked}, {signals.Pending.Count} pending");
     }
 
@@ -167,7 +169,8 @@ public static class ImagePrinter
         MappingKind.File => "file",
         MappingKind.Heap => "heap",
         MappingKind.Stack => "stack",
-        _ => "?",
+        // Kinds added to the .proto later print as their C# name until they get a short one here.
+        _ => kind.ToString().ToLowerInvariant(),
     };
 
     /// <summary>open(2) flags by name (asm-generic/fcntl.h values, x86-64), any rest in octal as strace shows it.</summary>
@@ -195,6 +198,7 @@ public static class ImagePrinter
         (0x101000, "O_SYNC"), (0x1000, "O_DSYNC"), (0x400, "O_APPEND"), (0x800, "O_NONBLOCK"), (0x2000, "O_ASYNC"),
         (0x4000, "O_DIRECT"), (0x8000, "O_LARGEFILE"), (0x10000, "O_DIRECTORY"), (0x20000, "O_NOFOLLOW"),
         (0x40000, "O_NOATIME"), (0x80000, "O_CLOEXEC"), (0x200000, "O_PATH"), (0x100, "O_NOCTTY"),
+        (0x40, "O_CREAT"), (0x80, "O_EXCL"), (0x200, "O_TRUNC"),
     ];
 
     /// <summary>An argv word as a shell would need it typed: bare when safe, else in single quotes.</summary>

@@ -63,16 +63,14 @@ public sealed class ImageWriter : IDisposable
             FileStream stream;
             try
             {
-                var options = new FileStreamOptions
+                stream = new FileStream(temporary, new FileStreamOptions
                 {
                     Mode = FileMode.CreateNew, // O_EXCL: never follows a planted symlink, never shares a file
                     Access = FileAccess.Write,
                     Share = FileShare.None,
                     BufferSize = 0,
-                };
-                if (!OperatingSystem.IsWindows()) // always true here; tells the platform analyzer
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                stream = new FileStream(temporary, options);
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                });
             }
             catch (IOException ex) when (ex.HResult == Errno.EEXIST && attempt < 100)
             {
@@ -82,19 +80,12 @@ public sealed class ImageWriter : IDisposable
             {
                 throw new ImageException(finalPath, $"cannot write {finalPath}: {Reason(ex)}", ex);
             }
+            // The header goes out with the first buffer of pages.
             var writer = new ImageWriter(finalPath, temporary, stream);
-            try
-            {
-                ImageFormat.WriteHeader(writer._buffer);
-                writer._crc.Append(writer._buffer.AsSpan(0, ImageFormat.PageDataOffset));
-                writer._buffered = ImageFormat.PageDataOffset;
-                return writer;
-            }
-            catch
-            {
-                writer.Dispose();
-                throw;
-            }
+            ImageFormat.WriteHeader(writer._buffer);
+            writer._crc.Append(writer._buffer.AsSpan(0, ImageFormat.PageDataOffset));
+            writer._buffered = ImageFormat.PageDataOffset;
+            return writer;
         }
     }
 

@@ -72,11 +72,14 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ImageReader ima
         foreach (var m in Metadata.Mappings)
         {
             ulong length = m.End - m.Start;
-            if (m.Kind == MappingKind.File)
+            if (m.Kind is MappingKind.File or MappingKind.SharedFile)
             {
+                // A shared mapping gets its final protection now: it is read-only and has no pages to write.
+                bool shared = m.Kind == MappingKind.SharedFile;
                 ulong path = scratch.PutString(0, m.Path);
                 ulong fd = remote.Checked(Sys.Openat, Mman.AT_FDCWD, path, Mman.O_RDONLY | Mman.O_CLOEXEC);
-                remote.Checked(Sys.Mmap, m.Start, length, rw, fixedPrivate, fd, m.FileOffset);
+                remote.Checked(Sys.Mmap, m.Start, length, shared ? m.Prot : rw,
+                    shared ? Mman.MAP_SHARED | Mman.MAP_FIXED : fixedPrivate, fd, m.FileOffset);
                 remote.Checked(Sys.Close, fd);
                 continue;
             }
@@ -114,7 +117,7 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ImageReader ima
     /// <summary>Gives each mapping its own protection.</summary>
     public void Protect()
     {
-        foreach (var m in Metadata.Mappings.Where(m => m.Prot != (Mman.PROT_READ | Mman.PROT_WRITE)))
+        foreach (var m in Metadata.Mappings.Where(m => m.Kind != MappingKind.SharedFile && m.Prot != (Mman.PROT_READ | Mman.PROT_WRITE)))
             remote.Checked(Sys.Mprotect, m.Start, m.End - m.Start, m.Prot);
     }
 

@@ -12,7 +12,7 @@ internal static class RestoreValidation
         if (image.Origin.Kernel != kernel)
             Fail($"the image was taken on kernel {image.Origin.Kernel}, this is {kernel}; the vDSO and system-call ABI must match");
 
-        foreach (var mapping in image.Mappings.Where(m => m.Kind == MappingKind.File))
+        foreach (var mapping in image.Mappings.Where(m => m.Kind is MappingKind.File or MappingKind.SharedFile))
         {
             var now = FileStat.Of(mapping.Path);
             if (now is null)
