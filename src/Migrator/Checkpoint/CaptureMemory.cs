@@ -13,13 +13,17 @@ namespace Mosix.Migrator.Checkpoint;
 /// for anonymous memory, the file's for a file mapping), and a page of a private file mapping that
 /// is still the file's own needs no copy either. The rest is read with process_vm_readv in big
 /// batches, checked for zeros with vector instructions, compacted and handed to the writer.
+/// Reading and writing overlap: while one buffer is written to the image (checksum, page cache),
+/// the next batch is read into the other.
 /// </remarks>
-internal sealed class CaptureMemory(int pid, ImageWriter writer)
+internal sealed class CaptureMemory(int pid, ImageWriter writer) : IDisposable
 {
     private const int PageSize = 4096;
     private const int BatchPages = 2048; // 8 MiB per read
-    private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(BatchPages * PageSize, pinned: true);
+    private byte[] _buffer = GC.AllocateUninitializedArray<byte>(BatchPages * PageSize, pinned: true);
+    private byte[] _spare = GC.AllocateUninitializedArray<byte>(BatchPages * PageSize, pinned: true);
     private readonly ulong[] _entries = new ulong[BatchPages];
+    private Task _writing = Task.CompletedTask;
 
     public List<Mapping> Write(IReadOnlyList<Vma> areas)
     {
@@ -43,8 +47,11 @@ internal sealed class CaptureMemory(int pid, ImageWriter writer)
             }
             mappings.Add(mapping);
         }
+        _writing.GetAwaiter().GetResult();
         return mappings;
     }
+
+    public void Dispose() => _writing.Wait(); // never leave a write running on a buffer we drop
 
     private static Mapping Describe(Vma area)
     {
@@ -105,7 +112,16 @@ internal sealed class CaptureMemory(int pid, ImageWriter writer)
             i = runEnd;
         }
         if (kept > 0)
-            writer.WritePages(_buffer.AsSpan(0, kept * PageSize));
+            HandOver(kept * PageSize);
+    }
+
+    /// <summary>Starts writing the buffer's first <paramref name="bytes"/> and swaps buffers; one write at a time.</summary>
+    private void HandOver(int bytes)
+    {
+        _writing.GetAwaiter().GetResult();
+        var full = _buffer;
+        _writing = Task.Run(() => writer.WritePages(full.AsSpan(0, bytes)));
+        (_buffer, _spare) = (_spare, _buffer);
     }
 
     private static bool Wanted(ulong entry, bool fileMapping) =>

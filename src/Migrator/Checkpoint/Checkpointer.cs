@@ -54,7 +54,8 @@ public static class Checkpointer
         var areas = MemoryMap.Read(pid);
         image.Vdso = CaptureProcess.Vdso(areas);
         using var writer = ImageWriter.Create(path);
-        image.Mappings.AddRange(new CaptureMemory(pid, writer).Write(areas));
+        using (var memory = new CaptureMemory(pid, writer))
+            image.Mappings.AddRange(memory.Write(areas));
 
         // 5. Metadata after the pages, fsync, rename into place.
         var capture = clock.Elapsed;

@@ -79,6 +79,16 @@ public sealed partial class SyscallTableTests
         Assert.That(SyscallTable.Find(name)?.Class, Is.EqualTo(expected));
 
     [Test]
+    public void TheNumbersTheSupervisorInjectsAgreeWithTheTable()
+    {
+        var wrong = typeof(Sys).GetFields()
+            .Select(f => (Name: f.Name, Number: (long)f.GetValue(null)!))
+            .Where(c => SyscallTable.Find(c.Number)?.Name.Replace("_", "", StringComparison.Ordinal) != c.Name.ToLowerInvariant())
+            .Select(c => $"Sys.{c.Name} = {c.Number}, which the table calls {SyscallTable.NameOf(c.Number)}");
+        Assert.That(wrong, Is.Empty);
+    }
+
+    [Test]
     public void DocsSyscallsMdIsGeneratedFromTheTable()
     {
         string docs = Path.Combine(Harness.RepoPaths.Root, "docs", "syscalls.md");
