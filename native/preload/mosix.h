@@ -9,6 +9,7 @@
  *  - signals.c  what mosrun does with its own signals: remember the dispositions the
  *               program must inherit, forward signals aimed at mosrun, stop or die
  *               the way the supervised program did
+ *  - control.c  mosrun's control socket without the managed socket stack
  *
  * Every function returns 0 or a positive value on success and -errno on failure,
  * so the managed side never reads errno.
@@ -38,5 +39,11 @@ int mosix_signals_take(int signo);
 int mosix_stop_self(int signo);
 void mosix_die_by_signal(int signo);
 int mosix_gettid(void);
+
+/* control.c */
+int mosix_listen_unix(const char *path);
+int mosix_accept(int listen_fd);
+int mosix_shutdown(int fd);
+const char *mosix_program_name(void);
 
 #endif

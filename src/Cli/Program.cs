@@ -6,7 +6,7 @@ using Mosix.Sandbox.Supervision;
 
 // One binary, many commands (as busybox does): bin/mosrun, bin/migrate, ... are links to it, and
 // the name it was started under picks the command; `mosix COMMAND ARGS` works too.
-string invokedAs = CommandName.Of(Environment.GetCommandLineArgs());
+string invokedAs = CommandName.Of();
 string[] commandArgs = args;
 if (invokedAs == "mosix" && args.Length > 0 && CommandName.IsKnown(args[0]))
 {

@@ -1,4 +1,5 @@
-using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
+using Mosix.Sandbox.Interop;
 using Mosix.Shim.Local;
 
 namespace Mosix.Cli.Mosrun;
@@ -8,14 +9,17 @@ namespace Mosix.Cli.Mosrun;
 /// checkpoints. Named by the program's pid, with a link named by mosrun's own pid, in the user's
 /// owner-only runtime folder; removed when mosrun ends.
 /// </summary>
+/// <remarks>
+/// One plain thread blocked in accept(2) on a descriptor-level socket (<see cref="LocalSocket"/>):
+/// requests are rare, and the managed socket stack would cost every mosrun start-up milliseconds.
+/// </remarks>
 internal sealed class ControlEndpoint : IDisposable
 {
-    private readonly Socket _listener;
+    private readonly SafeFileHandle _listener;
     private readonly string[] _paths;
     private readonly Func<string, Task<ControlLine.Reply>> _handle;
-    private readonly CancellationTokenSource _stop = new();
 
-    private ControlEndpoint(Socket listener, string[] paths, Func<string, Task<ControlLine.Reply>> handle)
+    private ControlEndpoint(SafeFileHandle listener, string[] paths, Func<string, Task<ControlLine.Reply>> handle)
     {
         _listener = listener;
         _paths = paths;
@@ -32,61 +36,48 @@ internal sealed class ControlEndpoint : IDisposable
             string alias = RuntimeDirectory.ProcessSocket(Environment.ProcessId);
             File.Delete(path); // a stale socket of an earlier process with the same pid
             File.Delete(alias);
-            var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            listener.Bind(new UnixDomainSocketEndPoint(path));
-            listener.Listen(8);
+            var listener = LocalSocket.Listen(path);
             File.CreateSymbolicLink(alias, path);
             var endpoint = new ControlEndpoint(listener, [path, alias], handle);
-            _ = endpoint.AcceptLoopAsync();
+            new Thread(endpoint.AcceptLoop) { Name = "mosrun control", IsBackground = true }.Start();
             return endpoint;
         }
-        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"mosrun: no control socket ({e.Message}); migrate cannot reach this process");
             return null;
         }
     }
 
-    private async Task AcceptLoopAsync()
+    private void AcceptLoop()
     {
-        while (!_stop.IsCancellationRequested)
+        while (LocalSocket.Accept(_listener) is { } client)
         {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            _ = ServeAsync(client);
+            using (client)
+                Serve(client);
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    private void Serve(SafeFileHandle client)
     {
-        using (client)
+        try
         {
-            try
-            {
-                string? request = await ControlLine.ReadLineAsync(client, _stop.Token);
-                if (request is null)
-                    return;
-                var reply = await _handle(request.Trim());
-                await ControlLine.SendLineAsync(client, reply.ToString(), _stop.Token);
-            }
-            catch (Exception e) when (e is IOException or SocketException or InvalidDataException or OperationCanceledException)
-            {
-                // A client that goes away or talks nonsense loses its answer, nothing more.
-            }
+            using var stream = new FileStream(client, FileAccess.ReadWrite, bufferSize: 0);
+            string? request = ControlLine.ReadLine(stream);
+            if (request is null)
+                return;
+            var reply = _handle(request.Trim()).GetAwaiter().GetResult();
+            ControlLine.WriteLine(stream, reply.ToString());
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            // A client that goes away or talks nonsense loses its answer, nothing more.
         }
     }
 
     public void Dispose()
     {
-        _stop.Cancel();
-        _listener.Dispose();
+        LocalSocket.Shutdown(_listener);
         foreach (var path in _paths)
         {
             try { File.Delete(path); }

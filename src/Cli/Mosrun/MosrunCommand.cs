@@ -14,6 +14,11 @@ internal static class MosrunCommand
 
     public static int Run(string[] args)
     {
+        // The common case, `mosrun PROGRAM ARGS...` with no options, needs no parser: mosrun's
+        // start-up is every supervised program's start-up.
+        if (args.Length > 0 && !args[0].StartsWith('-'))
+            return Launch.Run(args, MosrunSettings.Defaults);
+
         var options = new MosrunOptions();
         var parsed = options.Build().Parse(MosrunOptions.Unglue(args), new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.GetResult(options.Help) is not null || parsed.GetResult(options.Version) is not null)
@@ -83,5 +88,7 @@ internal static class MosrunCommand
 /// <param name="Reopen">-O FD=PATH.</param>
 internal sealed record MosrunSettings(string? SyscallLog, string? CheckpointBase, TimeSpan? CheckpointEvery, IReadOnlyDictionary<int, string> Reopen)
 {
+    public static MosrunSettings Defaults { get; } = new(null, null, null, new Dictionary<int, string>());
+
     public CheckpointNames NamesFor(int pid) => new(CheckpointBase ?? $"ckpt.{pid}");
 }

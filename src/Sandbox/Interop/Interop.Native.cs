@@ -44,6 +44,9 @@ internal static unsafe partial class Native
     [LibraryImport(Library, EntryPoint = "mosix_die_by_signal")]
     public static partial void DieBySignal(int signal);
 
+    [LibraryImport(Library, EntryPoint = "mosix_program_name")]
+    public static partial nint ProgramName();
+
     [LibraryImport(Library, EntryPoint = "mosix_gettid")]
     public static partial int GetTid();
 }

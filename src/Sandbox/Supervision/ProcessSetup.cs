@@ -17,6 +17,12 @@ public static class ProcessSetup
         Native.SignalsInit();
     }
 
+    /// <summary>
+    /// The name this process was started under: argv[0]'s base name as glibc kept it
+    /// (program_invocation_short_name(3)); the .NET apphost replaces argv[0] with its own path.
+    /// </summary>
+    public static string ProgramName() => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Native.ProgramName()) ?? "";
+
     /// <summary>Ends this process the way the program ended: killed by <paramref name="signal"/>.</summary>
     public static void DieBySignal(int signal) => Native.DieBySignal(signal);
 }

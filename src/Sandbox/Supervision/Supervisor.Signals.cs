@@ -53,9 +53,9 @@ public sealed partial class Supervisor
 
     private static bool TakeRecentArrival(Tracee root, int signal)
     {
-        if (!root.LastSignalArrival.Remove(signal, out long when))
-            return false;
-        return Stopwatch.GetTimestamp() - when < s_sameSignalWindow;
+        long when = root.LastSignalArrival[signal];
+        root.LastSignalArrival[signal] = 0;
+        return when != 0 && Stopwatch.GetTimestamp() - when < s_sameSignalWindow;
     }
 
     /// <summary>Whether <paramref name="signal"/> is queued for the process (/proc/PID/status SigPnd, ShdPnd).</summary>

@@ -56,7 +56,8 @@ public sealed partial class Supervisor
     /// <summary>NUL-terminated UTF-8 copies in native memory, freed together.</summary>
     private sealed unsafe class NativeStrings : IDisposable
     {
-        private readonly List<nint> _blocks = new();
+        private nint[] _blocks = new nint[64];
+        private int _count;
 
         public byte* Add(string s)
         {
@@ -79,14 +80,16 @@ public sealed partial class Supervisor
         private nint Alloc(int bytes)
         {
             nint p = (nint)NativeMemory.Alloc((nuint)bytes);
-            _blocks.Add(p);
+            if (_count == _blocks.Length)
+                Array.Resize(ref _blocks, _count * 2);
+            _blocks[_count++] = p;
             return p;
         }
 
         public void Dispose()
         {
-            foreach (var p in _blocks)
-                NativeMemory.Free((void*)p);
+            for (int i = 0; i < _count; i++)
+                NativeMemory.Free((void*)_blocks[i]);
         }
     }
 }

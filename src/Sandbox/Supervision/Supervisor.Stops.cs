@@ -20,7 +20,8 @@ public sealed partial class Supervisor
 
     private void OnSignalDelivery(Tracee tracee, int signal)
     {
-        tracee.LastSignalArrival[signal] = Stopwatch.GetTimestamp();
+        if (signal < tracee.LastSignalArrival.Length)
+            tracee.LastSignalArrival[signal] = Stopwatch.GetTimestamp();
         tracee.SignalToDeliver = signal;
         Resume(tracee);
     }

@@ -19,7 +19,7 @@ public sealed partial class Supervisor
     private readonly SupervisorOptions _options;
     private readonly Dictionary<int, Tracee> _tracees = new();
     private readonly TaskCompletionSource<ExitOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<int> _rootStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _rootStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _rootExecutedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TracerThread? _tracer;
     private ExitOutcome? _rootOutcome;
@@ -63,7 +63,7 @@ public sealed partial class Supervisor
                 supervisor._outcome.TrySetException(e.InnerExceptions);
             }
         }, TaskScheduler.Default);
-        supervisor.RootPid = supervisor._rootStarted.Task.GetAwaiter().GetResult();
+        supervisor._rootStarted.Task.GetAwaiter().GetResult();
         return supervisor;
     }
 
@@ -108,7 +108,7 @@ public sealed partial class Supervisor
             _outcome.TrySetException(e);
             return;
         }
-        _rootStarted.SetResult(RootPid);
+        _rootStarted.SetResult();
         if (_options.StandsInForProgram)
             ForwardOwnSignals();
         Loop();

@@ -27,68 +27,80 @@ public static class SeccompFilter
     private const uint OffsetNr = 0, OffsetArch = 4;
 
     /// <summary>The filter for <paramref name="policy"/>.</summary>
+    /// <remarks>
+    /// Built with plain arrays, not List&lt;T&gt;: mosrun builds one at every start, and generic
+    /// collections of our own structs cannot be precompiled (ReadyToRun) and would be jitted.
+    /// </remarks>
     public static SockFilter[] Build(TrapPolicy policy)
     {
-        var program = new List<SockFilter>
-        {
-            new(LdAbsW, 0, 0, OffsetArch),
-            new(Jeq, 1, 0, AuditArchX86_64),
-            new(Ret, 0, 0, RetTrace | (uint)TrapReason.ForeignAbi),
-            new(LdAbsW, 0, 0, OffsetNr),
-            new(Jge, 0, 1, SyscallTable.X32SyscallBit),
-            new(Ret, 0, 0, RetTrace | (uint)TrapReason.ForeignAbi),
-        };
-        EmitSearch(program, Ranges(policy));
-        return [.. program];
+        var ranges = Ranges(policy);
+        var program = new SockFilter[6 + SearchLength(ranges.Length)];
+        program[0] = new(LdAbsW, 0, 0, OffsetArch);
+        program[1] = new(Jeq, 1, 0, AuditArchX86_64);
+        program[2] = new(Ret, 0, 0, RetTrace | (uint)TrapReason.ForeignAbi);
+        program[3] = new(LdAbsW, 0, 0, OffsetNr);
+        program[4] = new(Jge, 0, 1, SyscallTable.X32SyscallBit);
+        program[5] = new(Ret, 0, 0, RetTrace | (uint)TrapReason.ForeignAbi);
+        int end = EmitSearch(program, 6, ranges);
+        System.Diagnostics.Debug.Assert(end == program.Length);
+        return program;
     }
 
     /// <summary>The trapped numbers of <paramref name="policy"/> as disjoint, sorted ranges.</summary>
-    public static List<(uint Low, uint High)> Ranges(TrapPolicy policy)
+    public static (uint Low, uint High)[] Ranges(TrapPolicy policy)
     {
-        var ranges = new List<(uint Low, uint High)>();
         int limit = SyscallTable.MaxNumber + 1;
+        var ranges = new (uint Low, uint High)[limit + 1];
+        int count = 0;
         foreach (int nr in policy.TrappedNumbers(limit))
         {
-            if (ranges.Count > 0 && ranges[^1].High == nr - 1)
-                ranges[^1] = (ranges[^1].Low, (uint)nr);
+            if (count > 0 && ranges[count - 1].High == nr - 1)
+                ranges[count - 1].High = (uint)nr;
             else
-                ranges.Add(((uint)nr, (uint)nr));
+                ranges[count++] = ((uint)nr, (uint)nr);
         }
         if (policy.TrapUnknown)
         {
             // Numbers beyond the table belong to newer kernels: unknown, so they stop too.
             const uint top = SyscallTable.X32SyscallBit - 1;
-            if (ranges.Count > 0 && ranges[^1].High == limit - 1)
-                ranges[^1] = (ranges[^1].Low, top);
+            if (count > 0 && ranges[count - 1].High == limit - 1)
+                ranges[count - 1].High = top;
             else
-                ranges.Add(((uint)limit, top));
+                ranges[count++] = ((uint)limit, top);
         }
-        return ranges;
+        return ranges[..count];
     }
 
-    private static void EmitSearch(List<SockFilter> program, List<(uint Low, uint High)> ranges)
+    /// <summary>How many instructions <see cref="EmitSearch"/> emits for <paramref name="ranges"/> ranges.</summary>
+    private static int SearchLength(int ranges) => ranges switch
     {
-        if (ranges.Count == 0)
+        0 => 1,
+        1 => 4,
+        _ => 2 + SearchLength(ranges / 2) + SearchLength(ranges - ranges / 2),
+    };
+
+    /// <summary>Emits the search over <paramref name="ranges"/> at <paramref name="at"/>; returns the index after it.</summary>
+    private static int EmitSearch(SockFilter[] program, int at, ReadOnlySpan<(uint Low, uint High)> ranges)
+    {
+        if (ranges.Length == 0)
         {
-            program.Add(new(Ret, 0, 0, RetAllow));
-            return;
+            program[at] = new(Ret, 0, 0, RetAllow);
+            return at + 1;
         }
-        if (ranges.Count == 1)
+        if (ranges.Length == 1)
         {
             var (low, high) = ranges[0];
-            program.Add(new(Jge, 0, 2, low));   // below the range -> ALLOW
-            program.Add(new(Jgt, 1, 0, high));  // above the range -> ALLOW
-            program.Add(new(Ret, 0, 0, RetTrace | (uint)TrapReason.Policy));
-            program.Add(new(Ret, 0, 0, RetAllow));
-            return;
+            program[at] = new(Jge, 0, 2, low);       // below the range -> ALLOW
+            program[at + 1] = new(Jgt, 1, 0, high);  // above the range -> ALLOW
+            program[at + 2] = new(Ret, 0, 0, RetTrace | (uint)TrapReason.Policy);
+            program[at + 3] = new(Ret, 0, 0, RetAllow);
+            return at + 4;
         }
-        int mid = ranges.Count / 2;
-        var left = new List<SockFilter>();
-        EmitSearch(left, ranges[..mid]);
-        program.Add(new(Jge, 0, 1, ranges[mid].Low)); // >= pivot: take the ja to the right half
-        program.Add(new(Ja, 0, 0, (uint)left.Count));
-        program.AddRange(left);
-        EmitSearch(program, ranges[mid..]);
+        int mid = ranges.Length / 2;
+        program[at] = new(Jge, 0, 1, ranges[mid].Low); // >= pivot: take the ja to the right half
+        program[at + 1] = new(Ja, 0, 0, (uint)SearchLength(mid));
+        int right = EmitSearch(program, at + 2, ranges[..mid]);
+        return EmitSearch(program, right, ranges[mid..]);
     }
 }
 

@@ -42,7 +42,10 @@ public static partial class SyscallTable
     private static SyscallEntry[] BuildIndex()
     {
         var entries = Entries();
-        var index = new SyscallEntry[entries.Max(e => e.Number) + 1];
+        int max = 0;
+        foreach (var entry in entries)
+            max = Math.Max(max, entry.Number);
+        var index = new SyscallEntry[max + 1];
         foreach (var entry in entries)
         {
             if (index[entry.Number] is { } clash)

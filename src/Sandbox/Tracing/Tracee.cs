@@ -34,7 +34,7 @@ public sealed class Tracee
     internal Queue<PendingStop> AtNextInterrupt { get; } = new();
 
     /// <summary>When the tracee last got each signal (signal-delivery-stop), to recognise forwarded duplicates.</summary>
-    internal Dictionary<int, long> LastSignalArrival { get; } = new();
+    internal long[] LastSignalArrival { get; } = new long[65];
 
     /// <summary>After a non-leader thread's execve, the thread takes over the leader's tid.</summary>
     internal void BecomeLeader(int leaderTid) => Tid = leaderTid;

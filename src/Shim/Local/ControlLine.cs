@@ -46,6 +46,27 @@ public static class ControlLine
         throw new InvalidDataException("control line too long");
     }
 
+    /// <summary>Reads one line (without its newline), or null at end of stream; blocking, for a server thread.</summary>
+    public static string? ReadLine(Stream stream)
+    {
+        var buffer = new byte[MaxLine];
+        int length = 0;
+        while (length < buffer.Length)
+        {
+            int n = stream.Read(buffer, length, 1);
+            if (n == 0)
+                return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
+            if (buffer[length] == (byte)'\n')
+                return Encoding.UTF8.GetString(buffer, 0, length);
+            length++;
+        }
+        throw new InvalidDataException("control line too long");
+    }
+
+    /// <summary>Writes one line; blocking, for a server thread.</summary>
+    public static void WriteLine(Stream stream, string line) =>
+        stream.Write(Encoding.UTF8.GetBytes(line.Replace('\n', ' ') + "\n"));
+
     public static Task SendLineAsync(Socket socket, string line, CancellationToken cancel) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(line.Replace('\n', ' ') + "\n"), SocketFlags.None, cancel).AsTask();
 

@@ -1,0 +1,75 @@
+namespace Mosix.Shim.Wire;
+
+/// <summary>Reads and writes <see cref="Frame"/>s on a stream (TLS for links, a Unix socket for control).</summary>
+/// <remarks>
+/// One reader and one writer at a time: reads are not thread-safe, and writes are serialised by a
+/// lock so two senders never interleave their frames.
+/// </remarks>
+public sealed class FrameStream(Stream stream, int maxPayload = Frame.DefaultMaxPayload) : IAsyncDisposable
+{
+    private readonly byte[] _header = new byte[Frame.HeaderSize];
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    /// <summary>The largest payload accepted from the peer; a larger length closes the connection.</summary>
+    public int MaxPayload { get; set; } = maxPayload;
+
+    public Stream Stream => stream;
+
+    /// <summary>The next frame, or null when the peer closed the stream cleanly between frames.</summary>
+    /// <exception cref="FrameException">Oversized length, or the stream ended inside a frame.</exception>
+    public async Task<Frame?> ReadAsync(CancellationToken cancel)
+    {
+        int got = await stream.ReadAtLeastAsync(_header, Frame.HeaderSize, throwOnEndOfStream: false, cancel);
+        if (got == 0)
+            return null;
+        if (got < Frame.HeaderSize)
+            throw new FrameException($"stream ended inside a frame header ({got} of {Frame.HeaderSize} bytes)");
+        var (length, kind) = Frame.ReadHeader(_header);
+        if (length > (uint)MaxPayload)
+            throw new FrameException($"frame of {length} bytes is over the limit of {MaxPayload}");
+        var payload = new byte[length];
+        got = await stream.ReadAtLeastAsync(payload, payload.Length, throwOnEndOfStream: false, cancel);
+        if (got < payload.Length)
+            throw new FrameException($"stream ended inside a {kind} frame ({got} of {length} bytes)");
+        return new Frame(kind, payload);
+    }
+
+    /// <summary>The next frame, which must exist and be of <paramref name="expected"/> kind (or a Refusal, reported as such).</summary>
+    public async Task<Frame> ExpectAsync(MessageKind expected, CancellationToken cancel)
+    {
+        var frame = await ReadAsync(cancel) ?? throw new FrameException($"connection closed while waiting for {expected}");
+        if (frame.Kind == MessageKind.Refusal && expected != MessageKind.Refusal)
+            throw new RefusedException(frame.Read(Messages.Refusal.Parser).Reason);
+        if (frame.Kind != expected)
+            throw new FrameException($"expected {expected}, got {Describe(frame.Kind)}");
+        return frame;
+    }
+
+    public async Task WriteAsync(Frame frame, CancellationToken cancel)
+    {
+        byte[] bytes = frame.Encode();
+        await _writeLock.WaitAsync(cancel);
+        try
+        {
+            await stream.WriteAsync(bytes, cancel);
+            await stream.FlushAsync(cancel);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task WriteAsync(MessageKind kind, Google.Protobuf.IMessage message, CancellationToken cancel) =>
+        WriteAsync(Frame.Of(kind, message), cancel);
+
+    /// <summary>A kind for messages: its name, or its number when this build does not know it.</summary>
+    public static string Describe(MessageKind kind) =>
+        Enum.IsDefined(kind) ? kind.ToString() : $"unknown kind {(ushort)kind}";
+
+    public async ValueTask DisposeAsync()
+    {
+        await stream.DisposeAsync();
+        _writeLock.Dispose();
+    }
+}
