@@ -45,18 +45,22 @@ internal sealed class MosrunSession : IDisposable
         try
         {
             string path = _names.Next();
-            var result = await _supervisor.WithStopped(_supervisor.RootPid,
-                tracee => Checkpointer.Take(tracee, _supervisor.TaskCount, path, takenBy));
-            switch (then)
+            var result = await _supervisor.WithStopped(_supervisor.RootPid, tracee =>
             {
-                case CheckpointAction.Stop:
-                    _supervisor.SignalRoot(Signals.SIGSTOP);
-                    break;
-                case CheckpointAction.Exit:
-                    EndedInto = result.Path;
+                var taken = Checkpointer.Take(tracee, _supervisor.TaskCount, path, takenBy);
+                // Signalled while still stopped, so the process runs not one instruction past its
+                // image: anything it did after would happen again when the image is restarted.
+                if (then == CheckpointAction.Exit)
+                {
+                    EndedInto = taken.Path;
                     _supervisor.SignalRoot(Signals.SIGKILL);
-                    break;
-            }
+                }
+                else if (then == CheckpointAction.Stop)
+                {
+                    _supervisor.SignalRoot(Signals.SIGSTOP);
+                }
+                return taken;
+            });
             return new ControlLine.Reply(true,
                 $"{result.Path} ({Sizes.Describe(result.PageBytes)} of {Sizes.Describe(result.MappedBytes)} mapped, frozen {result.Frozen.TotalMilliseconds:F0} ms: {result.Capture.TotalMilliseconds:F0} ms reading it, {result.Commit.TotalMilliseconds:F0} ms to disk)");
         }
