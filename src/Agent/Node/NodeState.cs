@@ -1,0 +1,77 @@
+using System.Security.Cryptography;
+using Mosix.Agent.Discovery;
+
+namespace Mosix.Agent.Node;
+
+/// <summary>
+/// What the owner decided about this node (block, expel, shutdown) and its guests. Thread-safe.
+/// The states are MOSIX's: blocked = no new guests; expelling = guests are asked to leave;
+/// leaving = the node leaves the cluster once no guest is left.
+/// </summary>
+/// <remarks>Guests arrive with migration (the next issue); until then the count stays 0, and expel and shutdown complete at once.</remarks>
+public sealed class NodeState(bool acceptGuests)
+{
+    private readonly Lock _lock = new();
+    private bool _blocked = !acceptGuests;
+    private bool _expelling;
+    private bool _leaving;
+    private int _guests;
+
+    /// <summary>Random per start: lets peers tell this run's vectors from a previous run's.</summary>
+    public ulong Incarnation { get; } = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    public bool Blocked { get { lock (_lock) return _blocked; } }
+
+    public bool Expelling { get { lock (_lock) return _expelling; } }
+
+    public bool Leaving { get { lock (_lock) return _leaving; } }
+
+    public int Guests { get { lock (_lock) return _guests; } }
+
+    public NodeConditions Conditions
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_blocked ? NodeConditions.Blocked : 0) | (_expelling ? NodeConditions.Expelling : 0) | (_leaving ? NodeConditions.Leaving : 0);
+            }
+        }
+    }
+
+    /// <summary>Blocks or unblocks new guests; false when it already was so. A leaving node stays blocked.</summary>
+    public bool SetBlocked(bool blocked)
+    {
+        lock (_lock)
+        {
+            if (_blocked == blocked || (!blocked && _leaving))
+                return false;
+            _blocked = blocked;
+            return true;
+        }
+    }
+
+    /// <summary>Asks guests to leave; returns how many there are. With none, there is nothing left to expel.</summary>
+    public int Expel()
+    {
+        lock (_lock)
+        {
+            _expelling = _guests > 0;
+            return _guests;
+        }
+    }
+
+    /// <summary>Starts leaving: blocked, expelling; returns the guests still to wait for.</summary>
+    public int BeginLeaving()
+    {
+        lock (_lock)
+        {
+            _leaving = true;
+            _blocked = true;
+            _expelling = _guests > 0;
+            return _guests;
+        }
+    }
+}

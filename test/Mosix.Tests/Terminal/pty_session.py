@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Drives an interactive bash in a pseudo-terminal, as a person at a terminal would.
+
+usage: pty_session.py MOSRUN SCENARIO
+Prints what the scenario observed, one "key: value" line each, for the test to check.
+Every process it starts belongs to the pty's session and is killed with it at the end.
+"""
+import os, pty, re, select, signal, sys, time
+
+MOSRUN, SCENARIO = sys.argv[1], sys.argv[2]
+PROMPT = "__MOSIX_PROMPT__> "
+
+
+def start_shell():
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["PS1"] = PROMPT
+        os.environ["TERM"] = "dumb"
+        os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
+    return pid, fd
+
+
+def read_until(fd, pattern, timeout=20.0):
+    """Reads the terminal until `pattern` (a regex) shows up; returns everything read."""
+    out, deadline = "", time.time() + timeout
+    while time.time() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096).decode(errors="replace")
+            except OSError:
+                break
+            out += chunk
+            if re.search(pattern, out):
+                return out
+    raise TimeoutError(f"waited for {pattern!r}, got {out!r}")
+
+
+def run(fd, command, until=PROMPT):
+    os.write(fd, (command + "\n").encode())
+    return read_until(fd, re.escape(until) if until == PROMPT else until)
+
+
+def main():
+    pid, fd = start_shell()
+    try:
+        read_until(fd, re.escape(PROMPT))
+        run(fd, "stty -echo")
+        m = MOSRUN
+        if SCENARIO == "tty":
+            out = run(fd, f"{m} python3 -c 'import os; print(\"tty\", os.isatty(0), os.isatty(1), os.isatty(2), os.ttyname(0) == os.ttyname(1))'")
+            print("isatty:", re.search(r"tty (\w+ \w+ \w+ \w+)", out).group(1))
+            native = run(fd, "stty size").split("\n")[-2].strip()
+            supervised = run(fd, f"{m} stty size").split("\n")[-2].strip()
+            print("stty size same:", native == supervised and re.match(r"\d+ \d+", native) is not None)
+        elif SCENARIO == "stdin":
+            os.write(fd, f"{m} cat\n".encode())
+            time.sleep(0.5)
+            os.write(fd, b"typed line\n")
+            echoed = read_until(fd, "typed line")
+            os.write(fd, b"\x04")  # Ctrl-D: end of input
+            read_until(fd, re.escape(PROMPT))
+            print("cat echoed:", "typed line" in echoed)
+            print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
+        elif SCENARIO == "ctrl-c":
+            os.write(fd, f"{m} sleep 60\n".encode())
+            time.sleep(1.0)
+            os.write(fd, b"\x03")  # Ctrl-C
+            read_until(fd, re.escape(PROMPT), timeout=10)
+            print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
+        elif SCENARIO == "ctrl-z":
+            os.write(fd, f"{m} bash -c 'for i in 1 2 3 4 5 6; do sleep 0.3; done; echo finished'\n".encode())
+            time.sleep(0.6)
+            os.write(fd, b"\x1a")  # Ctrl-Z
+            stopped = read_until(fd, re.escape(PROMPT), timeout=10)
+            print("stopped:", "Stopped" in stopped)
+            jobs = run(fd, "jobs")
+            print("jobs shows stopped:", "Stopped" in jobs)
+            resumed = run(fd, "fg")
+            print("fg finished:", "finished" in resumed)
+            print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
+        else:
+            print("unknown scenario", SCENARIO)
+            return 2
+        os.write(fd, b"exit\n")
+        return 0
+    finally:
+        try:
+            os.killpg(os.getpgid(pid), signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+
+
+sys.exit(main())
