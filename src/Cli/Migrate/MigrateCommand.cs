@@ -37,7 +37,7 @@ internal static class MigrateCommand
 
         try
         {
-            var reply = ControlLine.AskAsync(RuntimeDirectory.ProcessSocket(target), verb, s_patience).GetAwaiter().GetResult();
+            var reply = ControlLine.Ask(RuntimeDirectory.ProcessSocket(target), verb, s_patience);
             if (!reply.Ok)
                 return Fail.With(Name, reply.Message, 1);
             Console.Out.WriteLine(reply.Message);

@@ -41,13 +41,17 @@ public sealed class PeerProof
 {
     public string? NodeName { get; private set; }
 
-    public string? Problem { get; private set; } = "no certificate presented";
+    public string? Problem { get; private set; }
+
+    /// <summary>True once the peer's certificate (or its absence) was judged.</summary>
+    public bool Checked { get; private set; }
 
     /// <summary>The TLS validation callback: our verdict replaces the platform's (which knows no cluster CA).</summary>
     internal bool Record(PeerCertificate verifier, X509Certificate? certificate)
     {
         NodeName = verifier.Verify(certificate, out string? problem);
         Problem = problem;
+        Checked = true;
         return NodeName is not null;
     }
 }
