@@ -6,13 +6,15 @@
 #   ./build.sh test     build, then run every test; ends with "N passed, M failed"
 #   ./build.sh bench    build, then run the benchmarks (bench/run.sh; options after "bench" go to it)
 #   ./build.sh clean    remove bin/ and the build folders
+#   ./build.sh cluster N      build, then start N local agents on 127.0.0.1 (scripts/cluster.sh)
+#   ./build.sh cluster stop   stop them again
 #
 # Installs what is missing with apt-get when run as root; downloads nothing but packages.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BIN="$ROOT/bin"
-COMMANDS=(mosrun migrate)
+COMMANDS=(mosrun migrate mosmon mosps mosctl)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -57,9 +59,10 @@ build() {
     make -s -C "$ROOT/test/programs" OUT="$BIN/tests"
     say "managed code -> bin/"
     dotnet publish "$ROOT/src/Cli/Mosix.Cli.csproj" -c Release -o "$BIN" --nologo -v quiet -p:PublishReadyToRun=true
+    dotnet publish "$ROOT/src/Agent/Mosix.Agent.csproj" -c Release -o "$BIN" --nologo -v quiet -p:PublishReadyToRun=true
     local cmd
     for cmd in "${COMMANDS[@]}"; do ln -sfn mosix "$BIN/$cmd"; done
-    say "built: ${COMMANDS[*]/#/bin/}"
+    say "built: ${COMMANDS[*]/#/bin/} bin/mosixd"
 }
 
 run_tests() {
@@ -81,6 +84,11 @@ run_tests() {
     [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
 }
 
+gossip_simulation() {
+    say "gossip simulation (bench/gossip)"
+    dotnet run --project "$ROOT/bench/gossip/Mosix.GossipSim.csproj" -c Release --nologo -v quiet
+}
+
 demo() {
     "$ROOT/scripts/demo.sh"
 }
@@ -89,7 +97,8 @@ case "${1:-build}" in
     build) build ;;
     demo) build; demo ;;
     test) build; run_tests ;;
-    bench) build; need_packages hyperfine:hyperfine proot:proot strace:strace || true; shift; "$ROOT/bench/run.sh" "$@" ;;
+    bench) build; gossip_simulation; need_packages hyperfine:hyperfine proot:proot strace:strace || true; shift; "$ROOT/bench/run.sh" "$@" ;;
+    cluster) shift; [ "${1:-}" = stop ] || [ "${1:-}" = status ] || build; "$ROOT/scripts/cluster.sh" "$@" ;;
     clean) rm -rf "$BIN"; find "$ROOT/src" "$ROOT/test" -depth -type d \( -name bin -o -name obj \) -exec rm -rf {} + ;;
-    *) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

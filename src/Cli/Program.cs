@@ -1,5 +1,8 @@
 using Mosix.Cli;
 using Mosix.Cli.Migrate;
+using Mosix.Cli.Mosctl;
+using Mosix.Cli.Mosmon;
+using Mosix.Cli.Mosps;
 using Mosix.Cli.Mosrun;
 using Mosix.Cli.Syscalls;
 using Mosix.Sandbox.Supervision;
@@ -28,5 +31,8 @@ return invokedAs switch
     "mosrun" => MosrunCommand.Run(commandArgs),
     "migrate" => MigrateCommand.Run(commandArgs),
     "syscalls" => SyscallsCommand.Run(commandArgs),
+    "mosmon" => MosmonCommand.Run(commandArgs),
+    "mosps" => MospsCommand.Run(commandArgs),
+    "mosctl" => MosctlCommand.Run(commandArgs),
     _ => Fail.With("mosix", $"unknown command '{invokedAs}'; commands: {string.Join(", ", CommandName.Known)}", Fail.Usage),
 };

@@ -70,6 +70,9 @@ public sealed class AgentConfigFile
     {
         // System.Text.Json's messages run long; keep the gist and where.
         string message = e.Message;
+        const string unknown = "The JSON property '";
+        if (message.StartsWith(unknown, StringComparison.Ordinal) && message.IndexOf('\'', unknown.Length) is int end and > 0)
+            return $"unknown setting '{message[unknown.Length..end]}' (docs/agent.md lists the settings)";
         int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         string gist = (cut > 0 ? message[..cut] : message).TrimEnd('.');
         return e.LineNumber is { } line ? $"line {line + 1}: {gist}" : gist;

@@ -158,8 +158,7 @@ internal sealed class Peer
 
     private static (string Host, int Port) Split(string endpoint)
     {
-        int colon = endpoint.LastIndexOf(':');
-        string host = endpoint[..colon].Trim('[', ']');
-        return (host, int.Parse(endpoint[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        var parsed = Configuration.NetworkEndpoint.Parse(endpoint, out string? problem) ?? throw new LinkException(problem!);
+        return (parsed.Host, parsed.Port);
     }
 }

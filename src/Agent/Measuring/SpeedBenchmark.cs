@@ -5,21 +5,21 @@ namespace Mosix.Agent.Measuring;
 /// <summary>
 /// The CPU speed factor: how fast one core runs a fixed integer loop, relative to a reference core
 /// (1.0). MOSIX compares nodes by such a factor; only ratios between nodes matter, so the loop is
-/// simple and short (a few tens of milliseconds at start-up), and <c>--speed</c> overrides it.
+/// simple and short (about a tenth of a second at start-up), and <c>--speed</c> overrides it.
 /// </summary>
 public static class SpeedBenchmark
 {
     /// <summary>Loop steps per second of the reference core: about one core of a 2.5 GHz x86-64 server from the 2020s.</summary>
     private const double ReferenceStepsPerSecond = 400e6;
 
-    private const int StepsPerRun = 4_000_000;
+    private const int StepsPerRun = 2_000_000;
 
-    /// <summary>The best of a few short runs, rounded to two decimals (the best run is the least disturbed).</summary>
+    /// <summary>The best of many short runs (about 0.1 s in all), rounded to two decimals: on a busy machine the best run is the one no other process interrupted.</summary>
     public static double Measure()
     {
         double best = double.MaxValue;
         ulong sink = 0;
-        for (int run = 0; run < 5; run++)
+        for (int run = 0; run < 25; run++)
         {
             long start = Stopwatch.GetTimestamp();
             sink += Loop(StepsPerRun, (ulong)run + 1);

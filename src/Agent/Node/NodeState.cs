@@ -53,6 +53,29 @@ public sealed class NodeState(bool acceptGuests)
         }
     }
 
+    /// <summary>Admits one guest unless the node is blocked or full; the migration code asks before it accepts one.</summary>
+    public bool TryAdmitGuest(int maxGuests)
+    {
+        lock (_lock)
+        {
+            if (_blocked || _guests >= maxGuests)
+                return false;
+            _guests++;
+            return true;
+        }
+    }
+
+    /// <summary>A guest left (went home, moved on, or ended); the last one to leave ends an expel.</summary>
+    public void GuestLeft()
+    {
+        lock (_lock)
+        {
+            _guests = Math.Max(0, _guests - 1);
+            if (_guests == 0)
+                _expelling = false;
+        }
+    }
+
     /// <summary>Asks guests to leave; returns how many there are. With none, there is nothing left to expel.</summary>
     public int Expel()
     {

@@ -9,7 +9,11 @@ namespace Mosix.Migrator.Checkpoint;
 internal static class Checkpointability
 {
     /// <summary>Throws <see cref="CheckpointRefusedException"/> when <paramref name="pid"/> cannot be checkpointed.</summary>
-    public static void Check(int pid, int tracedProcesses, IReadOnlyList<Vma> areas)
+    /// <param name="forMigration">
+    /// A migration's image: descriptors stay open in the deputy at home, whatever they are, so
+    /// sockets and pipes are no obstacle.
+    /// </param>
+    public static void Check(int pid, int tracedProcesses, IReadOnlyList<Vma> areas, bool forMigration)
     {
         int threads = Directory.GetDirectories($"/proc/{pid}/task").Length;
         if (threads > 1)
@@ -29,6 +33,8 @@ internal static class Checkpointability
             if (area.Path.EndsWith(" (deleted)", StringComparison.Ordinal))
                 Refuse($"it maps a deleted file, {area.Path}");
         }
+        if (forMigration)
+            return;
         foreach (var fd in OpenFiles.List(pid))
         {
             if (fd.Number <= 2)

@@ -24,13 +24,14 @@ public static class Checkpointer
     /// <param name="tracedProcesses">How many tasks its supervisor follows: more than one means other processes or threads.</param>
     /// <param name="path">The image file to write (atomically: never half-written).</param>
     /// <param name="takenBy">Who asked, for the image's origin.</param>
-    public static CheckpointResult Take(Tracee tracee, int tracedProcesses, string path, string takenBy)
+    /// <param name="forMigration">The image of a migration: descriptors stay with the deputy, none is saved.</param>
+    public static CheckpointResult Take(Tracee tracee, int tracedProcesses, string path, string takenBy, bool forMigration = false)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int pid = tracee.Tid;
 
         // 1. Refuse before touching anything: the process then goes on as if never asked.
-        Checkpointability.Check(pid, tracedProcesses, MemoryMap.Read(pid));
+        Checkpointability.Check(pid, tracedProcesses, MemoryMap.Read(pid), forMigration);
 
         // 2. Who it is, and its registers, before anything is injected.
         var image = new ProcessImage
@@ -48,7 +49,8 @@ public static class Checkpointer
         image.Thread = state.Thread;
         image.Itimers.AddRange(state.Itimers);
         image.Layout = CaptureProcess.Layout(pid, state.Brk);
-        image.Files.AddRange(CaptureProcess.Files(pid));
+        if (!forMigration)
+            image.Files.AddRange(CaptureProcess.Files(pid));
 
         // 4. Memory: the map again (the injection's scratch area is gone), then the pages.
         var areas = MemoryMap.Read(pid);

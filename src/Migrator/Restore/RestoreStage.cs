@@ -34,7 +34,11 @@ public sealed class RestoreException(RestoreStage stage, string message, Excepti
 
 /// <summary>Choices made at restore time.</summary>
 /// <param name="Reopen">-O FD=PATH: descriptors to open on another file than the image says.</param>
-public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen)
+/// <param name="AwayFromHome">
+/// A migration's incarnation: its files and working directory stay with the deputy at home, so
+/// none is opened here (a guest must never touch this node's files).
+/// </param>
+public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool AwayFromHome = false)
 {
     public static RestoreOptions Default { get; } = new(new Dictionary<int, string>());
 }

@@ -16,6 +16,8 @@ public static class Restorer
     {
         var metadata = image.Metadata;
         RestoreValidation.Check(metadata);
+        // Away from home the mapped files are this node's copies: same kernel build and same
+        // files are a precondition of the cluster (DESIGN.md), checked by the same validation.
         var stage = RestoreStage.ClearAddressSpace;
         try
         {
@@ -39,7 +41,8 @@ public static class Restorer
                 stage = RestoreStage.Layout;
                 kernel.Layout();
                 stage = RestoreStage.Files;
-                kernel.Files(options);
+                if (!options.AwayFromHome)
+                    kernel.Files(options);
                 stage = RestoreStage.KernelState;
                 kernel.SignalsAndThread();
                 kernel.Timers();

@@ -11,14 +11,19 @@ namespace Mosix.Sandbox.Injection;
 public sealed class RemoteScratch : IDisposable
 {
     private readonly RemoteSyscalls _remote;
+    private readonly bool _owned;
     private bool _disposed;
 
-    private RemoteScratch(RemoteSyscalls remote, ulong address, ulong size)
+    private RemoteScratch(RemoteSyscalls remote, ulong address, ulong size, bool owned = true)
     {
         _remote = remote;
         Address = address;
         Size = size;
+        _owned = owned;
     }
+
+    /// <summary>An area that outlives this scope (the deputy's): Dispose leaves it mapped.</summary>
+    public static RemoteScratch Borrow(RemoteSyscalls remote, ulong address, ulong size) => new(remote, address, size, owned: false);
 
     public ulong Address { get; }
     public ulong Size { get; }
@@ -66,6 +71,7 @@ public sealed class RemoteScratch : IDisposable
         if (_disposed)
             return;
         _disposed = true;
-        _remote.Syscall(Sys.Munmap, Address, Size);
+        if (_owned)
+            _remote.Syscall(Sys.Munmap, Address, Size);
     }
 }

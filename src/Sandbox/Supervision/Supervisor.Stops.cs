@@ -20,6 +20,13 @@ public sealed partial class Supervisor
 
     private void OnSignalDelivery(Tracee tracee, int signal)
     {
+        if (tracee.Deputy is { Ending: false } deputy && signal != Libc.SIGTRAP)
+        {
+            // Not for the deputy's own handlers (its memory is gone): for the incarnation.
+            deputy.SignalArrived(signal);
+            Resume(tracee);
+            return;
+        }
         if (signal < tracee.LastSignalArrival.Length)
             tracee.LastSignalArrival[signal] = Stopwatch.GetTimestamp();
         tracee.SignalToDeliver = signal;

@@ -18,7 +18,29 @@ public sealed partial class Supervisor
     {
         var reason = (TrapReason)Ptrace.GetEventMessage(tracee.Tid);
         UserRegs regs = default;
-        if (Registers.TryGet(tracee.Tid, ref regs) && Log is { } log)
+        if (!Registers.TryGet(tracee.Tid, ref regs))
+            return; // gone: its exit is reported next
+        if (_options.SyscallHandler is { } handler)
+        {
+            var entry = reason == TrapReason.ForeignAbi ? null : SyscallTable.Find((long)regs.OrigRax);
+            string? call = Log?.Describe(tracee.Tid, regs, reason);
+            if (handler.Handle(tracee, regs, entry, reason) is { } answer)
+            {
+                // Skip the call (number -1) and make its result the answer (seccomp(2), SECCOMP_RET_TRACE).
+                regs.OrigRax = ulong.MaxValue;
+                regs.Rax = (ulong)answer;
+                Registers.TrySet(tracee.Tid, regs);
+                if (call is not null)
+                    Log!.Complete(call + " [home]", answer);
+                Resume(tracee);
+                return;
+            }
+            tracee.CallInFlight = call;
+            tracee.AwaitingSyscallExit = call is not null;
+            Resume(tracee);
+            return;
+        }
+        if (Log is { } log)
         {
             tracee.CallInFlight = log.Describe(tracee.Tid, regs, reason);
             tracee.AwaitingSyscallExit = true;

@@ -11,6 +11,9 @@ public sealed record SupervisorOptions
     /// <summary>Where to write one line per trapped call (<c>--log-syscalls</c>), or null.</summary>
     public TextWriter? SyscallLog { get; init; }
 
+    /// <summary>Decides trapped calls (a guest's forwarding); null: they run natively.</summary>
+    public ISyscallHandler? SyscallHandler { get; init; }
+
     /// <summary>Where to write every stop the supervisor handles (debugging the supervisor itself), or null.</summary>
     public TextWriter? EventLog { get; init; }
 

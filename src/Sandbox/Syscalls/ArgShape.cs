@@ -19,6 +19,8 @@ public enum ArgKind : byte
     Out,
     /// <summary>A buffer the kernel reads and writes back.</summary>
     InOut,
+    /// <summary>A buffer the kernel writes as many bytes into as the call returns (read, readlink, getdents64).</summary>
+    OutCounted,
     /// <summary>An iovec array the kernel reads from; the count is argument <see cref="ArgShape.SizeArg"/>.</summary>
     IoVecIn,
     /// <summary>An iovec array the kernel writes into; the count is argument <see cref="ArgShape.SizeArg"/>.</summary>
@@ -41,6 +43,8 @@ public readonly record struct ArgShape(ArgKind Kind, sbyte SizeArg = -1, int Fix
     public static ArgShape In(int sizeArg) => new(ArgKind.In, (sbyte)sizeArg);
     /// <summary>A buffer the kernel writes, sized by argument <paramref name="sizeArg"/>.</summary>
     public static ArgShape Out(int sizeArg) => new(ArgKind.Out, (sbyte)sizeArg);
+    /// <summary>A buffer the kernel fills with as many bytes as the call returns, its capacity in argument <paramref name="sizeArg"/>.</summary>
+    public static ArgShape OutCounted(int sizeArg) => new(ArgKind.OutCounted, (sbyte)sizeArg);
     /// <summary>A buffer read and written back, sized by argument <paramref name="sizeArg"/>.</summary>
     public static ArgShape InOut(int sizeArg) => new(ArgKind.InOut, (sbyte)sizeArg);
     /// <summary>A struct of fixed ABI size the kernel reads.</summary>

@@ -10,5 +10,6 @@ public static class Sys
         Brk = 12, RtSigaction = 13, RtSigprocmask = 14, Mremap = 25, Dup2 = 33, Pause = 34, Getitimer = 36,
         Setitimer = 38, Getpid = 39, Kill = 62, Fcntl = 72, Chdir = 80, RtSigqueueinfo = 129, Sigaltstack = 131,
         Prctl = 157, ArchPrctl = 158, Gettid = 186, SetTidAddress = 218, Tgkill = 234, Openat = 257,
-        SetRobustList = 273, GetRobustList = 274, Dup3 = 292, RtTgsigqueueinfo = 297, Rseq = 334;
+        SetRobustList = 273, GetRobustList = 274, Dup3 = 292, RtTgsigqueueinfo = 297, Rseq = 334,
+        ExitGroup = 231;
 }

@@ -73,6 +73,7 @@ public static partial class SyscallTable
             ArgKind.String => "str",
             ArgKind.In => "in" + size,
             ArgKind.Out => "out" + size,
+            ArgKind.OutCounted => "out" + size + " (as many bytes as returned)",
             ArgKind.InOut => "inout" + size,
             ArgKind.IoVecIn => "iovec-in" + size,
             ArgKind.IoVecOut => "iovec-out" + size,

@@ -8,7 +8,7 @@ public static partial class SyscallTable
     // keeps offsets, locks and pipe buffers true.
     private static SyscallEntry[] Files() =>
     [
-        Home(0, "read", Fd, Out(2), Int),
+        Home(0, "read", Fd, OutCounted(2), Int),
         Home(1, "write", Fd, In(2), Int),
         Home(3, "close", Fd),
         Home(5, "fstat", Fd, StructOut(144)),
@@ -17,7 +17,7 @@ public static partial class SyscallTable
         {
             Note = "the argument's shape depends on the request: terminal and other requests get handlers",
         },
-        Home(17, "pread64", Fd, Out(2), Int, Int),
+        Home(17, "pread64", Fd, OutCounted(2), Int, Int),
         Home(18, "pwrite64", Fd, In(2), Int, Int),
         Home(19, "readv", Fd, IoVecOut(2), Int),
         Home(20, "writev", Fd, IoVecIn(2), Int),
@@ -33,13 +33,13 @@ public static partial class SyscallTable
         Home(74, "fsync", Fd),
         Home(75, "fdatasync", Fd),
         Home(77, "ftruncate", Fd, Int),
-        Home(78, "getdents", Fd, Out(2), Int),
+        Home(78, "getdents", Fd, OutCounted(2), Int),
         Home(91, "fchmod", Fd, Int),
         Home(93, "fchown", Fd, Int, Int),
         Home(138, "fstatfs", Fd, StructOut(120)),
         Home(162, "sync"),
         Home(187, "readahead", Fd, Int, Int),
-        Home(217, "getdents64", Fd, Out(2), Int),
+        Home(217, "getdents64", Fd, OutCounted(2), Int),
         Home(221, "fadvise64", Fd, Int, Int, Int),
         Home(275, "splice", Fd, StructInOut(8), Fd, StructInOut(8), Int, Int),
         Home(276, "tee", Fd, Fd, Int, Int),

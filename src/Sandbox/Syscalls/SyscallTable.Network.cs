@@ -12,7 +12,7 @@ public static partial class SyscallTable
         Home(43, "accept", Fd, Ptr, Ptr) with { Note = AddrLenNote },
         Home(288, "accept4", Fd, Ptr, Ptr, Int) with { Note = AddrLenNote },
         Home(44, "sendto", Fd, In(2), Int, Int, In(5), Int),
-        Home(45, "recvfrom", Fd, Out(2), Int, Int, Ptr, Ptr) with { Note = AddrLenNote },
+        Home(45, "recvfrom", Fd, OutCounted(2), Int, Int, Ptr, Ptr) with { Note = AddrLenNote },
         Home(46, "sendmsg", Fd, Ptr, Int) with { Note = MsgHdrNote },
         Home(47, "recvmsg", Fd, Ptr, Int) with { Note = MsgHdrNote },
         Home(299, "recvmmsg", Fd, Ptr, Int, Int, StructInOut(16)) with { Note = MsgHdrNote },

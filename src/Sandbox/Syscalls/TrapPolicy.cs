@@ -15,6 +15,13 @@ public sealed record TrapPolicy(string Name, Func<SyscallEntry, bool> Traps, boo
     /// <summary>Every call stops, so that <c>--log-syscalls</c> can write it down.</summary>
     public static TrapPolicy LogAll { get; } = new("log-all", _ => true, TrapUnknown: true);
 
+    /// <summary>
+    /// A guest on another node: everything but local calls stops, to be answered, forwarded home,
+    /// brought home or refused; and mmap, whose file mappings need the home's descriptors.
+    /// </summary>
+    public static TrapPolicy Guest { get; } = new("guest",
+        e => e.Class != SyscallClass.Local || e.Name == "mmap", TrapUnknown: true);
+
     /// <summary>The numbers in <c>[0, limit)</c> that stop under this policy.</summary>
     public IEnumerable<int> TrappedNumbers(int limit)
     {

@@ -30,6 +30,9 @@ public sealed class Tracee
     /// <summary>The signal to deliver when resumed (0: none); set at a signal-delivery-stop.</summary>
     internal int SignalToDeliver { get; set; }
 
+    /// <summary>Set when this process stands in at home for an incarnation elsewhere.</summary>
+    public Supervision.IDeputyRole? Deputy { get; set; }
+
     /// <summary>Work to run at this tracee's next PTRACE_INTERRUPT stop.</summary>
     internal Queue<PendingStop> AtNextInterrupt { get; } = new();
 

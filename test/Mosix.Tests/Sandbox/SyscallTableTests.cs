@@ -56,7 +56,7 @@ public sealed partial class SyscallTableTests
             for (int i = 0; i < entry.Args.Count; i++)
             {
                 var shape = entry.Args[i];
-                if (shape.Kind is not (ArgKind.In or ArgKind.Out or ArgKind.InOut or ArgKind.IoVecIn or ArgKind.IoVecOut))
+                if (shape.Kind is not (ArgKind.In or ArgKind.Out or ArgKind.OutCounted or ArgKind.InOut or ArgKind.IoVecIn or ArgKind.IoVecOut))
                     continue;
                 bool sizedByArg = shape.SizeArg >= 0 && shape.SizeArg < entry.Args.Count && entry.Args[shape.SizeArg].Kind == ArgKind.Int;
                 if (!sizedByArg && shape.FixedSize <= 0)

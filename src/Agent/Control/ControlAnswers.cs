@@ -1,0 +1,96 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using Mosix.Agent.Configuration;
+using Mosix.Agent.Discovery;
+using Mosix.Agent.Links;
+using Mosix.Agent.Logging;
+using Mosix.Agent.Node;
+using Mosix.Shim.Wire;
+using Mosix.Shim.Wire.Messages;
+
+namespace Mosix.Agent.Control;
+
+/// <summary>Answers one control request: status, the cluster view, the user's processes, an owner command.</summary>
+public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemination dissemination, Departure departure, IServiceProvider services, ILogger<ControlAnswers> logger)
+{
+    public (MessageKind Kind, IMessage Reply) Answer(Frame request, uint uid)
+    {
+        try
+        {
+            return request.Kind switch
+            {
+                MessageKind.StatusRequest => (MessageKind.StatusReply, Status()),
+                MessageKind.ClusterViewRequest => (MessageKind.ClusterViewReply, View()),
+                MessageKind.ProcessListRequest => (MessageKind.ProcessListReply, Processes(uid)),
+                MessageKind.OwnerCommand => (MessageKind.OwnerReply, Command(request.Read(OwnerCommand.Parser).Action)),
+                _ => (MessageKind.ControlError, new ControlError { Message = $"this agent does not answer {FrameStream.Describe(request.Kind)}" }),
+            };
+        }
+        catch (FrameException e)
+        {
+            return (MessageKind.ControlError, new ControlError { Message = e.Message });
+        }
+    }
+
+    private NodeStatus Status()
+    {
+        var snapshot = dissemination.Snapshot();
+        var links = (services.GetService(typeof(LinkPool)) as LinkPool)?.ConnectedCount ?? 0;
+        links += (services.GetService(typeof(LinkListener)) as LinkListener)?.InboundCount ?? 0;
+        return new NodeStatus
+        {
+            Node = options.Name,
+            Endpoint = options.Advertise?.ToString() ?? "",
+            StateDirectory = options.State.Path,
+            Pid = (uint)Environment.ProcessId,
+            Version = AgentVersion.Text,
+            ProtocolVersion = Shim.Wire.ProtocolVersion.Current,
+            UptimeMs = (ulong)(DateTimeOffset.UtcNow - node.StartedAt).TotalMilliseconds,
+            Self = VectorMapping.ToWire(new AgedVector(snapshot.Self, TimeSpan.Zero)),
+            Blocked = node.Blocked,
+            Expelling = node.Expelling,
+            Leaving = node.Leaving,
+            Guests = (uint)node.Guests,
+            KnownNodes = (uint)snapshot.Nodes.Count,
+            Links = (uint)links,
+            HasCredentials = options.Credentials is not null,
+        };
+    }
+
+    private ClusterView View()
+    {
+        var snapshot = dissemination.Snapshot();
+        var view = new ClusterView
+        {
+            Self = VectorMapping.ToWire(new AgedVector(snapshot.Self, TimeSpan.Zero)),
+            IntervalMs = (uint)options.Gossip.Interval.TotalMilliseconds,
+            TimeoutMs = (uint)options.Gossip.Timeout.TotalMilliseconds,
+        };
+        view.Nodes.AddRange(snapshot.Nodes.Select(VectorMapping.ToWire));
+        return view;
+    }
+
+    /// <summary>The caller's processes under Mosix and where each runs: none yet (migration brings guests and deputies).</summary>
+    private static ProcessList Processes(uint uid)
+    {
+        _ = uid; // Only ever the caller's own: the agent answers for SO_PEERCRED's uid, not the request's.
+        return new ProcessList();
+    }
+
+    private OwnerReply Command(OwnerAction action)
+    {
+        var (ok, message) = action switch
+        {
+            OwnerAction.Block => node.SetBlocked(true) ? (true, "blocked: this node accepts no new guests") : (true, "already blocked"),
+            OwnerAction.Unblock => node.Leaving ? (false, "the node is shutting down; it stays blocked")
+                : node.SetBlocked(false) ? (true, "unblocked: this node accepts guests again") : (true, "not blocked"),
+            OwnerAction.Expel => node.Expel() is var n && n == 0 ? (true, "no guests to expel") : (true, $"asked {n} guest(s) to leave"),
+            OwnerAction.Shutdown => departure.Shutdown() is var g && g == 0
+                ? (true, "leaving the cluster: no guests to wait for; mosixd stops now")
+                : (true, $"leaving the cluster once {g} guest(s) have left; no new guests meanwhile"),
+            _ => (false, $"unknown owner action {(int)action}"),
+        };
+        Log.OwnerCommand(logger, action.ToString().ToLowerInvariant(), message);
+        return new OwnerReply { Ok = ok, Message = message, Status = Status() };
+    }
+}

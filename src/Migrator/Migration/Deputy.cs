@@ -1,0 +1,119 @@
+using Mosix.Sandbox.Forwarding;
+using Mosix.Sandbox.Injection;
+using Mosix.Sandbox.Interop;
+using Mosix.Sandbox.Memory;
+using Mosix.Sandbox.Supervision;
+using Mosix.Sandbox.Syscalls;
+using Mosix.Sandbox.Tracing;
+
+namespace Mosix.Migrator.Migration;
+
+/// <summary>
+/// The home process of a migrated program, kept as its stand-in (DESIGN.md, process model): it
+/// keeps its pid, parent, descriptors, working directory and terminal; its memory is released but
+/// for a scratch area and a three-instruction pause loop. Forwarded calls run inside it by
+/// injection; signals sent to it are passed to the incarnation; when the incarnation ends, it ends
+/// the same way.
+/// </summary>
+/// <remarks>All members run on the home supervisor's tracer thread, the deputy stopped.</remarks>
+public sealed class Deputy : IDeputyRole
+{
+    /// <summary>Scratch for forwarded calls' buffers; grown on demand.</summary>
+    private const ulong InitialScratch = 1 << 20;
+
+    /// <summary><c>1: mov $34, %eax; syscall; jmp 1b</c>: pause(2) forever, so signals are seen at once.</summary>
+    private static readonly byte[] s_pauseLoop = [0xb8, 0x22, 0x00, 0x00, 0x00, 0x0f, 0x05, 0xeb, 0xf7];
+
+    private readonly Action<int> _onSignal;
+    private ulong _scratch, _scratchSize;
+
+    private Deputy(Action<int> onSignal) => _onSignal = onSignal;
+
+    public bool Ending { get; private set; }
+
+    public void SignalArrived(int signal) => _onSignal(signal);
+
+    /// <summary>
+    /// Turns a stopped process (its image already taken) into a deputy. Precondition: the tracer
+    /// thread, the tracee in an interrupt stop.
+    /// </summary>
+    public static Deputy Become(Tracee tracee, Action<int> onSignal)
+    {
+        var deputy = new Deputy(onSignal);
+        ulong code;
+        using (var remote = RemoteSyscalls.Enter(tracee))
+        {
+            ForgetMemoryRegistrations(remote);
+            foreach (var area in MemoryMap.Read(tracee.Tid))
+            {
+                if (!area.IsVdsoArea && area.Path != "[vsyscall]")
+                    remote.Checked(Sys.Munmap, area.Start, area.Length);
+            }
+            const ulong rw = Mman.PROT_READ | Mman.PROT_WRITE, anonymous = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;
+            code = remote.Checked(Sys.Mmap, 0, Mman.PageSize, rw, anonymous, ulong.MaxValue, 0);
+            ProcessMemory.TryWrite(tracee.Tid, code, s_pauseLoop);
+            remote.Checked(Sys.Mprotect, code, Mman.PageSize, Mman.PROT_READ | Mman.PROT_EXEC);
+            deputy._scratch = remote.Checked(Sys.Mmap, 0, InitialScratch, rw, anonymous, ulong.MaxValue, 0);
+            deputy._scratchSize = InitialScratch;
+        }
+        var regs = Registers.Get(tracee.Tid);
+        regs.Rip = code;
+        regs.Rsp = deputy._scratch + deputy._scratchSize - 64;
+        regs.OrigRax = ulong.MaxValue; // no call to restart: the loop starts fresh
+        regs.Rax = 0;
+        Registers.Set(tracee.Tid, regs);
+        ExtendedState.SetSignalMask(tracee.Tid, 0); // every signal must reach us, to be passed on
+        tracee.Deputy = deputy;
+        return deputy;
+    }
+
+    /// <summary>Runs a forwarded call inside the deputy and returns what its kernel answered.</summary>
+    public ForwardedResult Execute(Tracee tracee, ForwardedCall call)
+    {
+        using var remote = RemoteSyscalls.Enter(tracee);
+        ulong needed = DeputyExecutor.SpaceFor(call);
+        if (needed > _scratchSize)
+            Grow(remote, needed);
+        using var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize);
+        return DeputyExecutor.Execute(remote, scratch, call);
+    }
+
+    /// <summary>Ends the deputy as the incarnation ended: the same exit code, or the same signal.</summary>
+    public void End(Tracee tracee, ExitOutcome outcome)
+    {
+        Ending = true;
+        using var remote = RemoteSyscalls.Enter(tracee);
+        if (outcome.Signal != 0)
+        {
+            // Default disposition, unblocked: the signal then does to the deputy what it did to the incarnation.
+            var dfl = new byte[32];
+            using var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize);
+            remote.Syscall(Sys.RtSigaction, (ulong)outcome.Signal, scratch.Put(0, dfl), 0, 8);
+            remote.Syscall(Sys.Kill, (ulong)tracee.Tid, (ulong)outcome.Signal);
+        }
+        remote.Syscall(Sys.ExitGroup, (ulong)outcome.ExitCode);
+    }
+
+    /// <summary>
+    /// Drops the kernel's pointers into the memory about to go: the rseq area (the kernel writes it
+    /// on every return to user space, and kills the process if it cannot), the robust futex list and
+    /// clear_child_tid (touched at exit).
+    /// </summary>
+    private static void ForgetMemoryRegistrations(RemoteSyscalls remote)
+    {
+        const ulong RSEQ_FLAG_UNREGISTER = 1, RobustListHeadSize = 24;
+        var rseq = ExtendedState.GetRseq(remote.Tracee.Tid);
+        if (rseq.Address != 0)
+            remote.Checked(Sys.Rseq, rseq.Address, rseq.Length, RSEQ_FLAG_UNREGISTER, rseq.Signature);
+        remote.Syscall(Sys.SetRobustList, 0, RobustListHeadSize);
+        remote.Syscall(Sys.SetTidAddress, 0);
+    }
+
+    private void Grow(RemoteSyscalls remote, ulong needed)
+    {
+        remote.Syscall(Sys.Munmap, _scratch, _scratchSize);
+        _scratchSize = Mman.PageAlignUp(needed);
+        _scratch = remote.Checked(Sys.Mmap, 0, _scratchSize, Mman.PROT_READ | Mman.PROT_WRITE,
+            Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, ulong.MaxValue, 0);
+    }
+}

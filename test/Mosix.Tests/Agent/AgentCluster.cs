@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Sockets;
+using Mosix.Tests.Harness;
+using NUnit.Framework;
+
+namespace Mosix.Tests.Agent;
+
+/// <summary>
+/// Agents on 127.0.0.1 for a test, as <c>./build.sh cluster</c> makes them: one folder with a
+/// state folder per node, node1 holding the cluster CA (made with bin/mosctl), each agent on its own
+/// port, joining through node1. Disposing ends every agent by pid and deletes the folder.
+/// </summary>
+public sealed class AgentCluster : IDisposable
+{
+    private readonly List<AgentProcess> _agents = [];
+
+    public AgentCluster() => Root = Directory.CreateTempSubdirectory("mosix-test-cluster-").FullName;
+
+    public string Root { get; }
+
+    public IReadOnlyList<AgentProcess> Agents => _agents;
+
+    public AgentProcess this[string name] => _agents.Single(a => a.Name == name);
+
+    public static string Bin(string name) => Path.Combine(RepoPaths.Root, "bin", name);
+
+    /// <summary>Starts <paramref name="count"/> members node1..nodeN with <paramref name="extraArgs"/>, and waits until each answers.</summary>
+    public void Start(int count, params string[] extraArgs)
+    {
+        for (int i = 1; i <= count; i++)
+            StartMember($"node{i}", extraArgs);
+    }
+
+    /// <summary>Starts one member of the cluster (credentials from node1's CA) and waits until its control socket answers.</summary>
+    public AgentProcess StartMember(string name, params string[] extraArgs)
+    {
+        string state = StateFor(name);
+        if (name == "node1")
+            Mosctl(state, "init", "--node", name, "--cluster", "test");
+        else
+            Enroll(name, state);
+        string seed = _agents.FirstOrDefault(a => a.Name == "node1")?.Endpoint ?? "";
+        return StartAgent(name, state, seed.Length > 0 ? ["--seed", seed, .. extraArgs] : extraArgs);
+    }
+
+    /// <summary>Starts an agent with whatever credentials <paramref name="state"/> holds (or none).</summary>
+    public AgentProcess StartAgent(string name, string state, IEnumerable<string> extraArgs, RunOptions? options = null)
+    {
+        int port = FreePort();
+        bool credentials = File.Exists(Path.Combine(state, "tls", "node.crt"));
+        var argv = new List<string> { Bin("mosixd"), "--state", state, "--name", name, "--interval", "0.5" };
+        if (credentials)
+            argv.AddRange(["--listen", $"127.0.0.1:{port}"]);
+        argv.AddRange(extraArgs);
+        var agent = new AgentProcess(name, state, port, argv, options ?? new RunOptions { Timeout = TimeSpan.FromMinutes(5) });
+        _agents.Add(agent);
+        AgentProcess.WaitFor(() => Probe.Status(agent) is not null || !agent.IsRunning, TimeSpan.FromSeconds(30), () => $"{agent} did not open its control socket; log:\n{agent.Log()}");
+        if (!agent.IsRunning)
+            Assert.Fail($"{agent} ended at start; log:\n{agent.Log()}");
+        return agent;
+    }
+
+    /// <summary>Takes an agent started elsewhere into the cluster's care: it ends with the cluster.</summary>
+    public void Adopt(AgentProcess agent) => _agents.Add(agent);
+
+    /// <summary>Issues credentials for <paramref name="name"/> from node1's CA and installs them in <paramref name="state"/>.</summary>
+    public void Enroll(string name, string state)
+    {
+        string bundle = Path.Combine(Root, $"{name}.pem");
+        Mosctl(StateFor("node1"), "add-node", name, "--out", bundle);
+        Mosctl(state, "import", bundle);
+        File.Delete(bundle);
+    }
+
+    public string StateFor(string name) => Path.Combine(Root, name);
+
+    public static CommandResult Mosctl(string state, params string[] args)
+    {
+        var result = CommandRunner.Run([Bin("mosctl"), "--state", state, .. args]);
+        if (result.ExitCode != 0)
+            Assert.Fail(result.Describe("mosctl failed"));
+        return result;
+    }
+
+    public void Dispose()
+    {
+        foreach (var agent in _agents)
+            agent.Dispose();
+        if (Directory.Exists(Root))
+            ScratchDirectory.DeleteTree(Root);
+    }
+
+    /// <summary>A port nobody listens on now (the kernel's pick); the agent binds it a moment later.</summary>
+    private static int FreePort()
+    {
+        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+    }
+}
