@@ -97,7 +97,10 @@ case "${1:-build}" in
     build) build ;;
     demo) build; demo ;;
     test) build; run_tests ;;
-    bench) build; gossip_simulation; need_packages hyperfine:hyperfine proot:proot strace:strace || true; shift; "$ROOT/bench/run.sh" "$@" ;;
+    bench) build; need_packages hyperfine:hyperfine proot:proot strace:strace || true; shift
+        "$ROOT/bench/run.sh" "$@"
+        "$ROOT/bench/checkpoint.sh" $([[ " $* " == *" --quick "* ]] && echo --quick)
+        gossip_simulation ;;
     cluster) shift; [ "${1:-}" = stop ] || [ "${1:-}" = status ] || build; "$ROOT/scripts/cluster.sh" "$@" ;;
     clean) rm -rf "$BIN"; find "$ROOT/src" "$ROOT/test" -depth -type d \( -name bin -o -name obj \) -exec rm -rf {} + ;;
     *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
