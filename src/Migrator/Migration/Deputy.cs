@@ -78,6 +78,16 @@ public sealed class Deputy : IDeputyRole
         return DeputyExecutor.Execute(remote, scratch, call);
     }
 
+    /// <summary>
+    /// The process comes home: the deputy stops standing in, and the incarnation's image is restored
+    /// into it, descriptors untouched (they never left). Precondition as for <see cref="Become"/>.
+    /// </summary>
+    public void ComeHome(Tracee tracee, Images.ImageReader image)
+    {
+        tracee.Deputy = null;
+        Restore.Restorer.Restore(tracee, image, Restore.RestoreOptions.Migration);
+    }
+
     /// <summary>Ends the deputy as the incarnation ended: the same exit code, or the same signal.</summary>
     public void End(Tracee tracee, ExitOutcome outcome)
     {

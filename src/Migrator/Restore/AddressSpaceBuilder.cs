@@ -41,8 +41,8 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ImageReader ima
             if (!current.TryGetValue(area.Name, out var now) || now.Length != area.End - area.Start)
                 throw new RestoreException(RestoreStage.PlaceVdso, $"this kernel's {area.Name} differs from the image's");
         }
-        if (wanted.Count == 0)
-            return;
+        if (wanted.Count == 0 || wanted.All(w => current[w.Name].Start == w.Start))
+            return; // already in place (a deputy coming home has the image's own)
         bool overlaps = wanted.Any(w => current.Values.Any(c => w.Start < c.End && c.Start < w.End));
         if (overlaps)
         {
@@ -54,15 +54,18 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ImageReader ima
                 ulong to = temporary + (area.Start - low);
                 remote.Checked(Sys.Mremap, now.Start, now.Length, now.Length, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, to);
                 current[area.Name] = now with { Start = to, End = to + now.Length };
+                remote.Relocate(); // the syscall instruction injection uses may just have moved
             }
         }
         foreach (var area in wanted)
         {
             var now = current[area.Name];
             if (now.Start != area.Start)
+            {
                 remote.Checked(Sys.Mremap, now.Start, now.Length, now.Length, Mman.MREMAP_MAYMOVE | Mman.MREMAP_FIXED, area.Start);
+                remote.Relocate();
+            }
         }
-        remote.Relocate();
     }
 
     /// <summary>Creates every mapping read-write at its address (protections come last).</summary>

@@ -34,11 +34,14 @@ public sealed class RestoreException(RestoreStage stage, string message, Excepti
 
 /// <summary>Choices made at restore time.</summary>
 /// <param name="Reopen">-O FD=PATH: descriptors to open on another file than the image says.</param>
-/// <param name="AwayFromHome">
-/// A migration's incarnation: its files and working directory stay with the deputy at home, so
-/// none is opened here (a guest must never touch this node's files).
+/// <param name="ReopenFiles">
+/// False for a migration: away from home the files and working directory stay with the deputy
+/// (a guest must never touch its host's files); coming home, the deputy still has them open.
 /// </param>
-public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool AwayFromHome = false)
+public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true)
 {
     public static RestoreOptions Default { get; } = new(new Dictionary<int, string>());
+
+    /// <summary>A migration's restore: no file is opened, the deputy has them.</summary>
+    public static RestoreOptions Migration { get; } = Default with { ReopenFiles = false };
 }

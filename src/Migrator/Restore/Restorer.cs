@@ -41,7 +41,7 @@ public static class Restorer
                 stage = RestoreStage.Layout;
                 kernel.Layout();
                 stage = RestoreStage.Files;
-                if (!options.AwayFromHome)
+                if (options.ReopenFiles)
                     kernel.Files(options);
                 stage = RestoreStage.KernelState;
                 kernel.SignalsAndThread();

@@ -98,6 +98,9 @@ public sealed class RemoteSyscalls : IDisposable
                 throw new TraceeGoneException(_tracee.Tid) { Status = status };
             if (status.IsSignalDelivery && status.StopSignal == Libc.SIGTRAP)
                 return; // the step trap: the call is done
+            if (status.IsSignalDelivery && status.StopSignal is Libc.SIGSEGV or Libc.SIGBUS or Libc.SIGILL &&
+                Registers.Get(_tracee.Tid).Rip == _syscallAddress)
+                throw new InvalidOperationException($"the injected system call faulted (SIG{Libc.SignalName(status.StopSignal)}): the syscall instruction at 0x{_syscallAddress:x} is gone");
             if (status.IsSignalDelivery && _tracee.SignalToDeliver == 0)
                 _tracee.SignalToDeliver = status.StopSignal; // someone else's signal: deliver it later
             // A seccomp stop for the injected call itself, or another signal: step on.
