@@ -86,7 +86,7 @@ run_tests() {
 
 gossip_simulation() {
     say "gossip simulation (bench/gossip)"
-    dotnet run --project "$ROOT/bench/gossip/Mosix.GossipSim.csproj" -c Release --nologo -v quiet
+    dotnet run --project "$ROOT/bench/gossip/Mosix.GossipSim.csproj" -c Release -v quiet
 }
 
 demo() {

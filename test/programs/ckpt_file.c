@@ -1,7 +1,7 @@
-/* Checkpoint/restart of a regular file being written: opens argv[1] (created, truncated), writes one numbered
- * line to it with write(2) every 30 ms for 60 steps, reports each on stdout, then closes it, reads it back and
- * prints its length and checksum. A restart must reopen the file by path at the saved offset (not truncate it,
- * not append at its end). */
+/* Checkpoint/restart of a regular file being written: opens argv[1] read-write (created, truncated), writes one
+ * numbered line to it with write(2) every 30 ms for 60 steps, reports each on stdout, then reads it back through
+ * the same descriptor and prints its length and checksum. A restart must reopen the file by path with the same
+ * flags (readable too) at the saved offset (not truncated, not at its end). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +19,7 @@ static void say(const char *line)
 int main(int argc, char **argv)
 {
     if (argc < 2) { fprintf(stderr, "usage: ckpt_file OUTPUT\n"); return 2; }
-    int fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) { perror("ckpt_file: open"); return 1; }
 
     struct timespec pause = { 0, 30 * 1000 * 1000 };
@@ -33,10 +33,7 @@ int main(int argc, char **argv)
         say(report);
         nanosleep(&pause, NULL);
     }
-    if (close(fd) != 0) { perror("ckpt_file: close"); return 1; }
-
-    fd = open(argv[1], O_RDONLY);
-    if (fd < 0) { perror("ckpt_file: reopen"); return 1; }
+    if (lseek(fd, 0, SEEK_SET) != 0) { perror("ckpt_file: lseek"); return 1; }
     unsigned long long length = 0, hash = 1469598103934665603ull; /* FNV-1a */
     char buf[4096];
     ssize_t got;
@@ -45,7 +42,8 @@ int main(int argc, char **argv)
             hash = (hash ^ (unsigned char)buf[i]) * 1099511628211ull;
         length += (unsigned long long)got;
     }
-    close(fd);
+    if (got < 0) { perror("ckpt_file: read"); return 1; }
+    if (close(fd) != 0) { perror("ckpt_file: close"); return 1; }
     snprintf(report, sizeof report, "ckpt_file: done, %llu bytes, fnv %016llx\n", length, hash);
     say(report);
     return 0;

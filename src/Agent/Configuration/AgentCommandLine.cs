@@ -29,10 +29,20 @@ public sealed class AgentCommandLine
 
     public AgentConfigFile Overrides { get; } = new();
 
+    /// <summary>The parser's message, without .NET type names: "Cannot parse argument 'x' for option '--speed' as expected type ...".</summary>
+    internal static string Plain(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, "^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'");
+        if (!match.Success)
+            return message.TrimEnd('.');
+        string kind = match.Groups[3].Value.Contains("Int", StringComparison.Ordinal) ? "a whole number" : "a number";
+        return $"{match.Groups[2].Value}: '{match.Groups[1].Value}' is not {kind}";
+    }
+
     /// <summary>Parses <paramref name="args"/>; returns an exit code when mosixd should stop here (help, version, usage error).</summary>
     public int? Parse(string[] args)
     {
-        var command = new RootCommand("mosixd: the Mosix agent. Measures this node, gossips with the cluster, answers mosmon, mosps and mosctl.")
+        var command = new Command("mosixd", "The Mosix agent: measures this node, gossips with the cluster, answers mosmon, mosps and mosctl.")
         {
             _help, _version, _state, _config, _name, _listen, _advertise, _seeds, _speed, _extraLoad, _interval, _timeout, _fanout, _window, _block, _logLevel,
         };
@@ -41,7 +51,7 @@ public sealed class AgentCommandLine
             return parsed.Invoke();
         if (parsed.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"mosixd: {parsed.Errors[0].Message.TrimEnd('.')} (see 'mosixd --help')");
+            Console.Error.WriteLine($"mosixd: {Plain(parsed.Errors[0].Message)} (see 'mosixd --help')");
             return 2;
         }
         StatePath = parsed.GetValue(_state);

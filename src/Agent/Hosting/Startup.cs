@@ -14,6 +14,8 @@ namespace Mosix.Agent.Hosting;
 public static class Startup
 {
     private const int MaxUnixPath = 107;
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
 
     /// <exception cref="StartupException">Another agent runs here, or a socket cannot be made.</exception>
     public static ControlSocket BindControl(StateDirectory state)
@@ -62,7 +64,10 @@ public static class Startup
         {
             if (address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone (Linux semantics: a restart may bind over old TIME_WAIT connections,
+            // never over a live listener). .NET's ReuseAddress also sets SO_REUSEPORT, which would
+            // let a second agent share the port: hence the raw option.
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
             socket.Bind(new IPEndPoint(address, listen.Port));
             socket.Listen(128);
             return new ListeningSocket(socket);

@@ -20,6 +20,9 @@ public sealed class LinkPool(Link.LocalIdentity self, Func<ILinkSink> sink, ILog
     /// <summary>Links this side dialled that are up now.</summary>
     public int ConnectedCount => _peers.Values.Count(p => p.IsConnected);
 
+    /// <summary>The endpoints this pool has been sending to lately (its live peers).</summary>
+    public IEnumerable<string> Endpoints => _peers.Keys;
+
     public void Send(string endpoint, GossipMessage message)
     {
         if (_stop.IsCancellationRequested || NetworkEndpoint.Parse(endpoint, out _) is null)

@@ -11,7 +11,7 @@ namespace Mosix.Agent.Node;
 /// <see cref="Shutdown"/> is mosctl shutdown: blocked, guests asked out, then stop.
 /// </summary>
 /// <remarks>Registered before the other hosted services, so it stops after them: the window is final by then.</remarks>
-public sealed class Departure(NodeState node, Dissemination dissemination, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Departure> logger) : IHostedService
+public sealed class Departure(Configuration.AgentOptions options, NodeState node, Dissemination dissemination, IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Departure> logger) : IHostedService
 {
     private static readonly TimeSpan GoodbyePatience = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan GuestPoll = TimeSpan.FromMilliseconds(200);
@@ -22,7 +22,11 @@ public sealed class Departure(NodeState node, Dissemination dissemination, IServ
     {
         if (services.GetService(typeof(LinkPool)) is LinkPool pool)
         {
-            await pool.SayGoodbyeAsync(dissemination.KnownEndpoints(), node.Leaving ? "shutdown" : "agent stopped", GoodbyePatience);
+            // Everyone who may hold our vector: the window, whoever we gossiped to lately, and the seeds
+            // (a node stopped right after joining may have heard from nobody yet).
+            var endpoints = dissemination.KnownEndpoints().Concat(pool.Endpoints).Concat(options.Seeds.Select(s => s.ToString()))
+                .Where(e => e != options.Advertise?.ToString());
+            await pool.SayGoodbyeAsync(endpoints, node.Leaving ? "shutdown" : "agent stopped", GoodbyePatience);
             pool.Stop();
         }
         Log.Stopped(logger);

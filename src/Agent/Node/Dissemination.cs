@@ -79,19 +79,29 @@ public sealed class Dissemination : BackgroundService, ILinkSink
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         using var timer = new PeriodicTimer(_options.Gossip.Interval);
-        do
+        try
         {
-            var self = Measure();
-            List<string> expired;
-            lock (_lock)
-            {
-                _self = self;
-                expired = _gossiper.Round(self);
-            }
-            foreach (string node in expired)
-                Log.NodeTimedOut(_logger, node, _options.Gossip.Timeout.TotalSeconds);
+            do
+                Round();
+            while (await timer.WaitForNextTickAsync(stop));
         }
-        while (await timer.WaitForNextTickAsync(stop).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The agent stops.
+        }
+    }
+
+    private void Round()
+    {
+        var self = Measure();
+        List<string> expired;
+        lock (_lock)
+        {
+            _self = self;
+            expired = _gossiper.Round(self);
+        }
+        foreach (string node in expired)
+            Log.NodeTimedOut(_logger, node, _options.Gossip.Timeout.TotalSeconds);
     }
 
     private LoadVector Measure()

@@ -37,7 +37,7 @@ internal static class MosmonCommand
         if (parsed.GetResult(help) is not null)
             return parsed.Invoke();
         if (parsed.Errors.Count > 0)
-            return Fail.With(Name, $"{parsed.Errors[0].Message.TrimEnd('.')} (see '{Name} --help')", Fail.Usage);
+            return Fail.With(Name, $"{(parsed.Errors[0].Message.StartsWith("Cannot parse argument", StringComparison.Ordinal) ? "--interval wants a number of seconds" : parsed.Errors[0].Message.TrimEnd('.'))} (see '{Name} --help')", Fail.Usage);
         double seconds = parsed.GetValue(every);
         if (!(seconds >= 0.1 && seconds <= 3600))
             return Fail.With(Name, "--interval must be between 0.1 and 3600 seconds", Fail.Usage);

@@ -19,6 +19,9 @@ public sealed class CheckpointRunner
 {
     private static readonly TimeSpan MigrateTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>The programs run for at most 4 s: a restart still running after this is hung.</summary>
+    private static readonly TimeSpan RestartTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ScratchDirectory _scratch;
     private readonly ThrowawayUser? _user;
     private readonly Dictionary<string, string> _environment;
@@ -61,8 +64,25 @@ public sealed class CheckpointRunner
     public SupervisedRun StartRestart(string image, IReadOnlyList<string>? mosrunOptions = null) =>
         new(CommandRunner.Start([RepoPaths.Mosrun, "-C", ImageBase, .. mosrunOptions ?? [], "-R", image], Options()));
 
+    /// <summary>
+    /// Runs <paramref name="scenario"/> under mosrun until it shows <see cref="CheckpointScenario.MidRunLine"/>,
+    /// then <c>migrate PID chkexit</c> with the program's or mosrun's pid, and waits for mosrun to end.
+    /// </summary>
+    /// <returns>What migrate said, and the run until chkexit (its stdout is the first part of the output).</returns>
+    public (CommandResult Migrate, CommandResult Run) RunUntilChkexit(CheckpointScenario scenario, MigrateTarget target = MigrateTarget.Program)
+    {
+        using SupervisedRun run = StartMosrun(scenario.ResolvedArgv());
+        run.WaitForStdout(scenario.MidRunLine);
+        CommandResult migrate = Migrate(target == MigrateTarget.Program ? run.ProgramPid : run.MosrunPid, "chkexit");
+        return (migrate, run.WaitForExit());
+    }
+
     /// <summary><c>migrate PID ACTION</c>, to its end.</summary>
-    public CommandResult Migrate(int pid, string action) => StartMigrate(pid, action).WaitForExit();
+    public CommandResult Migrate(int pid, string action)
+    {
+        using RunningCommand migrate = StartMigrate(pid, action);
+        return migrate.WaitForExit();
+    }
 
     /// <summary>Starts <c>migrate PID ACTION</c>, for a test that watches the process while migrate works.</summary>
     public RunningCommand StartMigrate(int pid, string action) =>
@@ -71,7 +91,7 @@ public sealed class CheckpointRunner
 
     /// <summary><c>mosrun [options] -R IMAGE</c>, to its end.</summary>
     public CommandResult Restart(string image, params string[] mosrunOptions) =>
-        Mosrun([.. mosrunOptions, "-R", image]);
+        CommandRunner.Run([RepoPaths.Mosrun, .. mosrunOptions, "-R", image], Options() with { Timeout = RestartTimeout });
 
     /// <summary><c>mosrun ARGS...</c> to its end, with nothing added (for -I and for bad usage).</summary>
     public CommandResult Mosrun(params string[] args) => CommandRunner.Run([RepoPaths.Mosrun, .. args], Options());
@@ -100,4 +120,13 @@ public sealed class CheckpointRunner
         RunAsPrefix = _user?.CommandPrefix ?? [],
         ExactStatus = true,
     };
+}
+
+/// <summary>Which pid migrate is given: both must work.</summary>
+public enum MigrateTarget
+{
+    /// <summary>The program's own pid, as <c>ps</c> shows it.</summary>
+    Program,
+    /// <summary>The pid of the mosrun that runs it.</summary>
+    Mosrun,
 }

@@ -27,10 +27,18 @@ public static class CheckpointScenarios
             FinalLine = "ckpt_avx: lane 3 ",
             CpuFlags = ["avx2", "fma"],
         },
+        // Checkpointed while the interval timer ticks and the program waits in sigsuspend.
         new("ckpt_signals", [CheckpointScenario.TestsPrefix + "ckpt_signals"])
         {
             MidRunLine = "ckpt_signals: tick 3 ",
-            FinalLine = "ckpt_signals: done, 30 ticks, 30 USR1\n",
+            FinalLine = "ckpt_signals: done, 20 ticks, 20 USR1\n",
+        },
+        // The same program checkpointed while one SIGALRM is pending and blocked, when getitimer reports the
+        // interval timer with "value 0" (the kernel re-arms it only as that SIGALRM is dequeued).
+        new("ckpt_signals_pending", [CheckpointScenario.TestsPrefix + "ckpt_signals"])
+        {
+            MidRunLine = "ckpt_signals: holding it, step 3\n",
+            FinalLine = "ckpt_signals: done, 20 ticks, 20 USR1\n",
         },
         new("ckpt_heap", [CheckpointScenario.TestsPrefix + "ckpt_heap"])
         {

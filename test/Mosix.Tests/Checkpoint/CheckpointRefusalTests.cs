@@ -1,0 +1,113 @@
+using Mosix.Tests.Harness;
+using Mosix.Tests.Transparency;
+using NUnit.Framework;
+
+namespace Mosix.Tests.Checkpoint;
+
+/// <summary>
+/// What a checkpoint cannot carry is refused, and the refusal changes nothing: migrate exits 1 with one line
+/// naming the obstacle, the program (not stopped, not ended, even for chkstop and chkexit) finishes exactly as
+/// natively, and no image or temporary file is left in the images folder.
+/// </summary>
+/// <remarks>
+/// Each program holds its obstacle (threads, a child, a socket, a pipe) until its stdin reaches EOF, so the
+/// obstacle is surely there when migrate asks; the test closes stdin once migrate has answered.
+/// </remarks>
+[TestFixture]
+[NonParallelizable] // the harness adopts and ends orphans, which assumes one command at a time
+public sealed class CheckpointRefusalTests
+{
+    private ScratchDirectory _scratch = null!;
+    private CheckpointRunner _runner = null!;
+
+    /// <summary>A program that cannot be checkpointed while it waits for EOF on stdin.</summary>
+    /// <param name="Reason">What migrate's one line must say.</param>
+    public sealed record Obstacle(string Name, IReadOnlyList<string> Argv, string ReadyLine, string FinalLine, string Reason)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static readonly Obstacle Threads = new("threads", [CheckpointScenario.TestsPrefix + "ckpt_threads"],
+        "ckpt_threads: ready with 3 threads\n", "ckpt_threads: read 0 bytes, joined 3 threads, done\n",
+        "it has 4 threads (only single-threaded processes can be checkpointed)");
+
+    private static readonly Obstacle ChildProcess = new("child_process",
+        ["/bin/bash", "-c", """exec 3<&0; { cat <&3 >/dev/null; echo "child: stdin closed"; } & exec 3<&-; echo "parent: started"; wait; echo "parent: done" """],
+        "parent: started\n", "child: stdin closed\nparent: done\n",
+        "it has child processes");
+
+    private static readonly Obstacle Socket = new("socket",
+        ["/usr/bin/python3", "-c", """
+            import socket, sys
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            print("python3: socket on fd", s.fileno(), flush=True)
+            sys.stdin.buffer.read()
+            s.close()
+            print("python3: done")
+            """],
+        "python3: socket on fd 3\n", "python3: done\n",
+        "file descriptor 3 is a socket");
+
+    private static readonly Obstacle Pipe = new("pipe",
+        ["/usr/bin/python3", "-c", """
+            import os, sys
+            r, w = os.pipe()
+            print("python3: pipe on fds", r, w, flush=True)
+            sys.stdin.buffer.read()
+            os.close(r)
+            os.close(w)
+            print("python3: done")
+            """],
+        "python3: pipe on fds 3 4\n", "python3: done\n",
+        "file descriptor 3 is a pipe");
+
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (var obstacle in new[] { Threads, ChildProcess, Socket, Pipe })
+            yield return new TestCaseData(obstacle, "chkexit").SetArgDisplayNames(obstacle.Name, "chkexit");
+        yield return new TestCaseData(Threads, "checkpoint").SetArgDisplayNames(Threads.Name, "checkpoint");
+        yield return new TestCaseData(Threads, "chkstop").SetArgDisplayNames(Threads.Name, "chkstop");
+    }
+
+    [SetUp]
+    public void CreateScratch()
+    {
+        InheritedDescriptors.AssertNoneLeak();
+        _scratch = ScratchDirectory.Create();
+        _runner = new CheckpointRunner(_scratch);
+    }
+
+    [TearDown]
+    public void DeleteScratch() => _scratch.Dispose();
+
+    [TestCaseSource(nameof(Cases))]
+    public void Refused_OneLine_ProgramGoesOnAsNative_NoImage(Obstacle obstacle, string action)
+    {
+        var argv = obstacle.Argv.Select(a => a.StartsWith(CheckpointScenario.TestsPrefix, StringComparison.Ordinal)
+            ? RepoPaths.TestProgram(a[CheckpointScenario.TestsPrefix.Length..]) : a).ToList();
+        CommandResult native = _runner.RunNative(argv);
+        string why = $"the native run (the oracle) is not what case {obstacle.Name} expects; the test or the machine is wrong\n{native.Describe("native")}";
+        Assert.That(native.ExactStatus, Is.EqualTo(ExitStatus.Exited(0)), why);
+        Assert.That(native.StdoutText, Does.StartWith(obstacle.ReadyLine).And.EndWith(obstacle.FinalLine), why);
+        _scratch.Reset();
+
+        CommandResult migrate, full;
+        IReadOnlyList<string> afterRefusal;
+        using (SupervisedRun run = _runner.StartMosrun(argv, keepStdinOpen: true))
+        {
+            run.WaitForStdout(obstacle.ReadyLine);
+            migrate = _runner.Migrate(run.ProgramPid, action);
+            afterRefusal = _runner.ImageFolderEntries();
+            run.Command.CloseStdin();
+            full = run.WaitForExit();
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            CheckpointAssert.MigrateRefused(migrate, obstacle.Reason);
+            NativeOracle.AssertSame(native, full, $"mosrun, after a refused {action}");
+            Assert.That(afterRefusal, Is.Empty, "no image and no temporary file once migrate has answered");
+            Assert.That(_runner.ImageFolderEntries(), Is.Empty, "no image and no temporary file at the end");
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Text.RegularExpressions;
+using Mosix.Tests.Harness;
+using Mosix.Tests.Transparency;
+using NUnit.Framework;
+
+namespace Mosix.Tests.Checkpoint;
+
+/// <summary>
+/// Checkpoint mid-run, restart from the image: the output of the run until the checkpoint and of the restart
+/// must be exactly the output of one uninterrupted native run, with the same exit status (and, for a program
+/// that writes a file, the same file).
+/// </summary>
+/// <remarks>
+/// "Mid-run" is made certain without sleeping: each program prints at a steady pace for 2-3 s, and migrate is
+/// asked only once stdout shows a known early line. Standard streams are not in the image: the restart's own
+/// stdout continues the output.
+/// </remarks>
+[TestFixture]
+[NonParallelizable] // the harness adopts and ends orphans, which assumes one command at a time
+public sealed class CheckpointRestartTests
+{
+    private ScratchDirectory _scratch = null!;
+    private CheckpointRunner _runner = null!;
+
+    [SetUp]
+    public void CreateScratch()
+    {
+        InheritedDescriptors.AssertNoneLeak();
+        _scratch = ScratchDirectory.Create();
+        _runner = new CheckpointRunner(_scratch);
+    }
+
+    [TearDown]
+    public void DeleteScratch() => _scratch.Dispose();
+
+    public static IEnumerable<TestCaseData> EveryProgram() => CheckpointScenarios.Cases();
+
+    /// <summary>chkexit mid-run (migrate given the program's pid), then <c>mosrun -R</c>: together, the native run.</summary>
+    [TestCaseSource(nameof(EveryProgram))]
+    public void Chkexit_ThenRestart_IsTheNativeRun(CheckpointScenario scenario)
+    {
+        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
+        string image = _runner.Image(1);
+
+        var (migrate, before) = _runner.RunUntilChkexit(scenario, MigrateTarget.Program);
+        var entries = _runner.ImageFolderEntries();
+        CommandResult restart = _runner.Restart(image);
+        byte[]? file = scenario.OutputFile is { } name ? _runner.ReadWorkFile(name) : null;
+
+        using (Assert.EnterMultipleScope())
+        {
+            CheckpointAssert.MigrateSucceeded(migrate, image);
+            CheckpointAssert.EndedByChkexit(before, image);
+            Assert.That(entries, Is.EqualTo(new[] { "img.1" }), "one image and no temporary file in the images folder");
+            Assert.That(before.StdoutText, Does.Not.Contain(scenario.FinalLine), "chkexit ended the program mid-run\n" + before.Describe("until chkexit"));
+            CheckpointAssert.JoinsUpToNative(native.Result, restart, (before, image));
+            if (scenario.OutputFile is { } written)
+                Assert.That(Printable.FirstDifference(native.File, file), Is.EqualTo(-1), $"{written} differs from the native run's from the byte offset shown:\n" +
+                    $"  native:    {Printable.Escape(native.File)}\n  restarted: {Printable.Escape(file ?? [])}");
+        }
+    }
+
+    /// <summary>
+    /// migrate checkpoint (given mosrun's pid): the program goes on and its run is the native run; restarting the
+    /// image later runs the rest of it again, also as natively.
+    /// </summary>
+    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_heap" } })]
+    public void Checkpoint_ProgramGoesOn_AndTheImageRestartsTheRest(CheckpointScenario scenario)
+    {
+        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
+        string image = _runner.Image(1);
+
+        CommandResult migrate, full;
+        int printedBefore;
+        using (SupervisedRun run = _runner.StartMosrun(scenario.ResolvedArgv()))
+        {
+            run.WaitForStdout(scenario.MidRunLine);
+            printedBefore = run.StdoutSoFar.Length;
+            migrate = _runner.Migrate(run.MosrunPid, "checkpoint");
+            full = run.WaitForExit();
+        }
+        var entries = _runner.ImageFolderEntries();
+        CommandResult restart = _runner.Restart(image);
+
+        using (Assert.EnterMultipleScope())
+        {
+            CheckpointAssert.MigrateSucceeded(migrate, image);
+            NativeOracle.AssertSame(native.Result, full, "mosrun, checkpointed mid-run");
+            Assert.That(entries, Is.EqualTo(new[] { "img.1" }), "one image and no temporary file in the images folder");
+            CheckpointAssert.IsNativeRemainder(native.Result, restart, printedBefore);
+        }
+    }
+
+    /// <summary>
+    /// migrate chkstop: migrate answers while the program and its mosrun are stopped; SIGCONT to mosrun's pid
+    /// lets the program finish as natively; the image restarts the rest of the run.
+    /// </summary>
+    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static" } })]
+    public void Chkstop_StopsTheProgram_SigcontFinishesIt_AndTheImageRestartsTheRest(CheckpointScenario scenario)
+    {
+        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
+        string image = _runner.Image(1);
+
+        CommandResult migrate, full;
+        int printedBefore;
+        bool imageWhileStopped;
+        using (SupervisedRun run = _runner.StartMosrun(scenario.ResolvedArgv()))
+        {
+            run.WaitForStdout(scenario.MidRunLine);
+            printedBefore = run.StdoutSoFar.Length;
+            using (RunningCommand migrating = _runner.StartMigrate(run.ProgramPid, "chkstop"))
+            {
+                run.WaitForStopped(true);
+                // migrate must answer while the job is stopped: nothing continues it until the SIGCONT below, so
+                // a reply held back until then shows as migrate running into its timeout here.
+                migrate = migrating.WaitForExit();
+            }
+            imageWhileStopped = File.Exists(image);
+            run.WaitForStopped(true);
+            Libc.Kill(run.MosrunPid, Signals.SIGCONT);
+            full = run.WaitForExit();
+        }
+        CommandResult restart = _runner.Restart(image);
+
+        using (Assert.EnterMultipleScope())
+        {
+            CheckpointAssert.MigrateSucceeded(migrate, image);
+            Assert.That(imageWhileStopped, Is.True, $"{image} exists once migrate chkstop has answered");
+            NativeOracle.AssertSame(native.Result, full, "mosrun, chkstop then SIGCONT");
+            CheckpointAssert.IsNativeRemainder(native.Result, restart, printedBefore);
+        }
+    }
+
+    /// <summary>
+    /// <c>mosrun -R IMAGE -O 1=PATH,3=PATH</c>: the restart's stdout goes to a new file, and the program's own
+    /// file (fd 3) is reopened at another path, with its saved flags and at its saved offset; the original file
+    /// is left as it was.
+    /// </summary>
+    [Test]
+    public void Restart_WithReopen_SendsStdoutAndTheFileWhereTold()
+    {
+        CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_file");
+        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
+        string image = _runner.Image(1);
+
+        var (migrate, before) = _runner.RunUntilChkexit(scenario);
+        CheckpointAssert.MigrateSucceeded(migrate, image);
+        CheckpointAssert.EndedByChkexit(before, image);
+        byte[] partial = _runner.ReadWorkFile(scenario.OutputFile!) ?? [];
+        File.WriteAllBytes(Path.Combine(_scratch.Work, "moved.txt"), partial);
+
+        string stdoutFile = Path.Combine(_scratch.Work, "stdout.txt"), moved = Path.Combine(_scratch.Work, "moved.txt");
+        CommandResult restart = _runner.Restart(image, "-O", $"1={stdoutFile},3={moved}");
+        byte[] redirected = _runner.ReadWorkFile("stdout.txt") ?? [];
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(restart.StatusText, Is.EqualTo(native.Result.StatusText), restart.Describe("restart"));
+            Assert.That(restart.Stdout, Is.Empty, "fd 1 went to the file\n" + restart.Describe("restart"));
+            Assert.That(restart.Stderr, Is.Empty, restart.Describe("restart"));
+            Assert.That(Printable.FirstDifference(native.Result.Stdout, [.. before.Stdout, .. redirected]), Is.EqualTo(-1),
+                $"stdout until chkexit + stdout.txt differ from the native stdout from the offset shown\n{native.Result.Describe("native")}\n  stdout.txt: {Printable.Escape(redirected)}");
+            Assert.That(Printable.FirstDifference(native.File, _runner.ReadWorkFile("moved.txt")), Is.EqualTo(-1),
+                $"moved.txt (fd 3 reopened there) is not the native run's file\n  native:   {Printable.Escape(native.File)}\n  moved.txt: {Printable.Escape(_runner.ReadWorkFile("moved.txt"))}");
+            Assert.That(_runner.ReadWorkFile(scenario.OutputFile!), Is.EqualTo(partial), "the original file is untouched by a restart that reopened fd 3 elsewhere");
+        }
+    }
+
+    /// <summary>
+    /// A restarted program can be checkpointed again (<c>mosrun -C BASE -R BASE.1</c>, chkexit into BASE.2); the
+    /// three pieces of output make up the native run.
+    /// </summary>
+    [Test]
+    public void RestartedProgram_ChkexitAgain_ThenRestart_IsTheNativeRun()
+    {
+        CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_static");
+        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
+        string first = _runner.Image(1), second = _runner.Image(2);
+
+        var (migrate1, run1) = _runner.RunUntilChkexit(scenario);
+        CheckpointAssert.MigrateSucceeded(migrate1, first);
+        CheckpointAssert.EndedByChkexit(run1, first);
+
+        CommandResult migrate2, run2;
+        using (SupervisedRun restarted = _runner.StartRestart(first))
+        {
+            // Three more steps than the first part printed: the restarted program is under way.
+            int lastStep = Regex.Matches(run1.StdoutText, @"ckpt_static: step (\d+) ").Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
+            restarted.WaitForStdout($"ckpt_static: step {lastStep + 3} ");
+            migrate2 = _runner.Migrate(restarted.MosrunPid, "chkexit");
+            run2 = restarted.WaitForExit();
+        }
+        CommandResult restart = _runner.Restart(second);
+
+        using (Assert.EnterMultipleScope())
+        {
+            CheckpointAssert.MigrateSucceeded(migrate2, second);
+            CheckpointAssert.EndedByChkexit(run2, second);
+            Assert.That(_runner.ImageFolderEntries(), Is.EqualTo(new[] { "img.1", "img.2" }));
+            CheckpointAssert.JoinsUpToNative(native.Result, restart, (run1, first), (run2, second));
+        }
+    }
+
+    /// <summary>Numbering continues after the highest BASE.N already there: an older image is never overwritten.</summary>
+    [Test]
+    public void Numbering_ContinuesAfterTheHighestExistingImage()
+    {
+        CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_static");
+        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
+        File.WriteAllText(_runner.Image(3), "an older image\n");
+        File.WriteAllText(_runner.ImageBase + ".notanumber", "not an image\n");
+        string image = _runner.Image(4);
+
+        var (migrate, before) = _runner.RunUntilChkexit(scenario, MigrateTarget.Mosrun);
+        CommandResult restart = _runner.Restart(image);
+
+        using (Assert.EnterMultipleScope())
+        {
+            CheckpointAssert.MigrateSucceeded(migrate, image);
+            CheckpointAssert.EndedByChkexit(before, image);
+            Assert.That(File.ReadAllText(_runner.Image(3)), Is.EqualTo("an older image\n"), "img.3 is left alone");
+            Assert.That(_runner.ImageFolderEntries(), Is.EqualTo(new[] { "img.3", "img.4", "img.notanumber" }));
+            CheckpointAssert.JoinsUpToNative(native.Result, restart, (before, image));
+        }
+    }
+}
