@@ -18,6 +18,16 @@ internal sealed class ControlEndpoint : IDisposable
     private readonly SafeFileHandle _listener;
     private readonly string[] _paths;
     private readonly Func<string, Task<ControlLine.Reply>> _handle;
+    private Thread? _acceptor;
+
+    /// <summary>Runs after a reply has been written (chkstop stops mosrun only then).</summary>
+    public Action? AfterReply
+    {
+        get => _afterReplyPending;
+        set => _afterReplyPending = value;
+    }
+
+    private Action? _afterReplyPending;
 
     private ControlEndpoint(SafeFileHandle listener, string[] paths, Func<string, Task<ControlLine.Reply>> handle)
     {
@@ -39,7 +49,8 @@ internal sealed class ControlEndpoint : IDisposable
             var listener = LocalSocket.Listen(path);
             File.CreateSymbolicLink(alias, path);
             var endpoint = new ControlEndpoint(listener, [path, alias], handle);
-            new Thread(endpoint.AcceptLoop) { Name = "mosrun control", IsBackground = true }.Start();
+            endpoint._acceptor = new Thread(endpoint.AcceptLoop) { Name = "mosrun control", IsBackground = true };
+            endpoint._acceptor.Start();
             return endpoint;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -68,6 +79,7 @@ internal sealed class ControlEndpoint : IDisposable
                 return;
             var reply = _handle(request.Trim()).GetAwaiter().GetResult();
             ControlLine.WriteLine(stream, reply.ToString());
+            Interlocked.Exchange(ref _afterReplyPending, null)?.Invoke();
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
@@ -77,7 +89,10 @@ internal sealed class ControlEndpoint : IDisposable
 
     public void Dispose()
     {
+        // Stop accepting, but let a request in flight write its reply (chkexit ends the program
+        // before migrate has its answer).
         LocalSocket.Shutdown(_listener);
+        _acceptor?.Join(TimeSpan.FromSeconds(10));
         foreach (var path in _paths)
         {
             try { File.Delete(path); }

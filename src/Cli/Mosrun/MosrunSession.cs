@@ -57,7 +57,10 @@ internal sealed class MosrunSession : IDisposable
                 }
                 else if (then == CheckpointAction.Stop)
                 {
-                    _supervisor.SignalRoot(Signals.SIGSTOP);
+                    // The program stops now; mosrun stops along once migrate has its answer.
+                    _supervisor.StopRootQuietly();
+                    if (_endpoint is not null)
+                        _endpoint.AfterReply = () => ProcessSetup.StopSelf(Signals.SIGSTOP);
                 }
                 return taken;
             });

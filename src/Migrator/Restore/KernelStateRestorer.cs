@@ -116,9 +116,13 @@ internal sealed class KernelStateRestorer(RemoteSyscalls remote, RemoteScratch s
     {
         foreach (var timer in image.Itimers)
         {
+            // An interval timer whose signal was pending reads as value 0: the kernel re-arms it
+            // only when that signal is taken. setitimer with value 0 would disarm it; its next
+            // expiry is one interval on.
+            long valueUs = timer.ValueUs == 0 ? timer.IntervalUs : timer.ValueUs;
             var value = new byte[32];
             WriteTimeval(value.AsSpan(0, 16), timer.IntervalUs);
-            WriteTimeval(value.AsSpan(16, 16), timer.ValueUs);
+            WriteTimeval(value.AsSpan(16, 16), valueUs);
             remote.Checked(Sys.Setitimer, (ulong)timer.Which, scratch.Put(0, value), 0);
         }
     }

@@ -23,6 +23,9 @@ public static class ProcessSetup
     /// </summary>
     public static string ProgramName() => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(Native.ProgramName()) ?? "";
 
+    /// <summary>Stops this process with <paramref name="signal"/>, as the shell's job control expects; returns when continued.</summary>
+    public static void StopSelf(int signal) => Native.StopSelf(signal);
+
     /// <summary>Ends this process the way the program ended: killed by <paramref name="signal"/>.</summary>
     public static void DieBySignal(int signal) => Native.DieBySignal(signal);
 }

@@ -66,8 +66,9 @@ public sealed partial class Supervisor
         {
             // Stay stopped, but let a later SIGCONT be seen (ptrace(2), PTRACE_LISTEN).
             Ptrace.Request(Ptrace.PTRACE_LISTEN, tracee.Tid);
-            if (tracee.IsRoot && _options.StandsInForProgram)
+            if (tracee.IsRoot && _options.StandsInForProgram && !(_quietStop && status.StopSignal == Libc.SIGSTOP))
                 StopAlongWith(status.StopSignal);
+            _quietStop = false;
             return;
         }
         while (tracee.AtNextInterrupt.TryDequeue(out var pending))

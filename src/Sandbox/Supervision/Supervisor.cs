@@ -93,6 +93,18 @@ public sealed partial class Supervisor
     /// <summary>Sends <paramref name="signal"/> to the root process (kill(2), from any thread).</summary>
     public void SignalRoot(int signal) => Interop.Libc.Kill(RootPid, signal);
 
+    /// <summary>
+    /// Stops the root with SIGSTOP without mosrun stopping along at once (a checkpoint's reply must
+    /// go out first); the caller stops mosrun itself afterwards with <see cref="ProcessSetup.StopSelf"/>.
+    /// </summary>
+    public void StopRootQuietly()
+    {
+        _quietStop = true;
+        SignalRoot(Interop.Libc.SIGSTOP);
+    }
+
+    private volatile bool _quietStop;
+
     private TracerThread Tracer => _tracer ?? throw new InvalidOperationException("the supervisor has not started");
 
     private void Run(TracerThread tracer, SpawnRequest request)
@@ -112,6 +124,7 @@ public sealed partial class Supervisor
         if (_options.StandsInForProgram)
             ForwardOwnSignals();
         Loop();
+        Tracer.RunPosted(); // work posted as the tree ended finds no tracee and fails, rather than waiting forever
         _rootExecutedTask.TrySetException(new InvalidOperationException("the program ended before it started"));
         _outcome.TrySetResult(_rootOutcome ?? new ExitOutcome(0, 0, false, 0));
     }
