@@ -21,6 +21,9 @@ public static class TestEnvironment
             ["SHELL"] = "/bin/sh",
             ["LC_ALL"] = "C",
             ["TZ"] = "UTC",
+            // mosrun keeps its control sockets under $XDG_RUNTIME_DIR/mosix: in the scratch home,
+            // so a test leaves no folder behind, and migrate, given the same environment, finds them.
+            ["XDG_RUNTIME_DIR"] = home,
         };
         foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
