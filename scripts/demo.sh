@@ -40,6 +40,32 @@ step "mosrun --log-syscalls LOG cat /etc/hostname   (every call, for debugging)"
 grep -E 'openat|read\(' "$work/log" | head -4 | sed 's/^/   /'
 echo "   ... $(wc -l < "$work/log") calls logged"
 
+step "checkpoint and restart: a python3 computation frozen mid-run, then carried on"
+# Descriptors our caller left open would be inherited, and a pipe cannot be checkpointed.
+for fd in /proc/$$/fd/*; do fd=${fd##*/}; if ((fd > 2 && fd != 255)); then eval "exec $fd>&-"; fi; done 2>/dev/null
+cat > "$work/count.py" <<'PY'
+import time
+total = 0
+for i in range(1, 11):
+    total += sum(range(i * 100000))
+    print(f"step {i}: total {total}", flush=True)
+    time.sleep(0.15)
+PY
+"$MOSRUN" -C "$work/count" python3 "$work/count.py" > "$work/part1" 2>/dev/null &
+mosrun_pid=$!
+for _ in $(seq 100); do grep -q "step 4" "$work/part1" 2>/dev/null && break; sleep 0.05; done
+"$ROOT/bin/migrate" "$mosrun_pid" chkexit | sed 's/^/   migrate: /'
+wait "$mosrun_pid" || true
+sed 's/^/   before: /' "$work/part1"
+"$MOSRUN" -I "$work/count.1" | sed -n '1,4p' | sed 's/^/   /'
+"$MOSRUN" -R "$work/count.1" > "$work/part2"
+sed 's/^/   after:  /' "$work/part2"
+if cat "$work/part1" "$work/part2" | cmp -s - <(python3 "$work/count.py"); then
+    echo "   -> before + after is exactly the uninterrupted run"
+else
+    echo "   -> DIFFERS from the uninterrupted run"
+fi
+
 step "time: bin/true natively and under mosrun"
 for cmd in "/bin/true" "$MOSRUN /bin/true"; do
     start=$(date +%s%N); $cmd; end=$(date +%s%N)
