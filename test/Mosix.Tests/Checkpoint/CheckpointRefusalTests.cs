@@ -14,12 +14,8 @@ namespace Mosix.Tests.Checkpoint;
 /// obstacle is surely there when migrate asks; the test closes stdin once migrate has answered.
 /// </remarks>
 [TestFixture]
-[NonParallelizable] // the harness adopts and ends orphans, which assumes one command at a time
-public sealed class CheckpointRefusalTests
+public sealed class CheckpointRefusalTests : CheckpointFixture
 {
-    private ScratchDirectory _scratch = null!;
-    private CheckpointRunner _runner = null!;
-
     /// <summary>A program that cannot be checkpointed while it waits for EOF on stdin.</summary>
     /// <param name="Reason">What migrate's one line must say.</param>
     public sealed record Obstacle(string Name, IReadOnlyList<string> Argv, string ReadyLine, string FinalLine, string Reason)
@@ -69,35 +65,24 @@ public sealed class CheckpointRefusalTests
         yield return new TestCaseData(Threads, "chkstop").SetArgDisplayNames(Threads.Name, "chkstop");
     }
 
-    [SetUp]
-    public void CreateScratch()
-    {
-        InheritedDescriptors.AssertNoneLeak();
-        _scratch = ScratchDirectory.Create();
-        _runner = new CheckpointRunner(_scratch);
-    }
-
-    [TearDown]
-    public void DeleteScratch() => _scratch.Dispose();
-
     [TestCaseSource(nameof(Cases))]
     public void Refused_OneLine_ProgramGoesOnAsNative_NoImage(Obstacle obstacle, string action)
     {
         var argv = obstacle.Argv.Select(a => a.StartsWith(CheckpointScenario.TestsPrefix, StringComparison.Ordinal)
             ? RepoPaths.TestProgram(a[CheckpointScenario.TestsPrefix.Length..]) : a).ToList();
-        CommandResult native = _runner.RunNative(argv);
+        CommandResult native = Runner.RunNative(argv);
         string why = $"the native run (the oracle) is not what case {obstacle.Name} expects; the test or the machine is wrong\n{native.Describe("native")}";
         Assert.That(native.ExactStatus, Is.EqualTo(ExitStatus.Exited(0)), why);
         Assert.That(native.StdoutText, Does.StartWith(obstacle.ReadyLine).And.EndWith(obstacle.FinalLine), why);
-        _scratch.Reset();
+        Scratch.Reset();
 
         CommandResult migrate, full;
         IReadOnlyList<string> afterRefusal;
-        using (SupervisedRun run = _runner.StartMosrun(argv, keepStdinOpen: true))
+        using (SupervisedRun run = Runner.StartMosrun(argv, keepStdinOpen: true))
         {
             run.WaitForStdout(obstacle.ReadyLine);
-            migrate = _runner.Migrate(run.ProgramPid, action);
-            afterRefusal = _runner.ImageFolderEntries();
+            migrate = Runner.Migrate(run.ProgramPid, action);
+            afterRefusal = Runner.ImageFolderEntries();
             run.Command.CloseStdin();
             full = run.WaitForExit();
         }
@@ -107,7 +92,7 @@ public sealed class CheckpointRefusalTests
             CheckpointAssert.MigrateRefused(migrate, obstacle.Reason);
             NativeOracle.AssertSame(native, full, $"mosrun, after a refused {action}");
             Assert.That(afterRefusal, Is.Empty, "no image and no temporary file once migrate has answered");
-            Assert.That(_runner.ImageFolderEntries(), Is.Empty, "no image and no temporary file at the end");
+            Assert.That(Runner.ImageFolderEntries(), Is.Empty, "no image and no temporary file at the end");
         }
     }
 }

@@ -16,36 +16,21 @@ namespace Mosix.Tests.Checkpoint;
 /// stdout continues the output.
 /// </remarks>
 [TestFixture]
-[NonParallelizable] // the harness adopts and ends orphans, which assumes one command at a time
-public sealed class CheckpointRestartTests
+public sealed class CheckpointRestartTests : CheckpointFixture
 {
-    private ScratchDirectory _scratch = null!;
-    private CheckpointRunner _runner = null!;
-
-    [SetUp]
-    public void CreateScratch()
-    {
-        InheritedDescriptors.AssertNoneLeak();
-        _scratch = ScratchDirectory.Create();
-        _runner = new CheckpointRunner(_scratch);
-    }
-
-    [TearDown]
-    public void DeleteScratch() => _scratch.Dispose();
-
     public static IEnumerable<TestCaseData> EveryProgram() => CheckpointScenarios.Cases();
 
     /// <summary>chkexit mid-run (migrate given the program's pid), then <c>mosrun -R</c>: together, the native run.</summary>
     [TestCaseSource(nameof(EveryProgram))]
     public void Chkexit_ThenRestart_IsTheNativeRun(CheckpointScenario scenario)
     {
-        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
-        string image = _runner.Image(1);
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
+        string image = Runner.Image(1);
 
-        var (migrate, before) = _runner.RunUntilChkexit(scenario, MigrateTarget.Program);
-        var entries = _runner.ImageFolderEntries();
-        CommandResult restart = _runner.Restart(image);
-        byte[]? file = scenario.OutputFile is { } name ? _runner.ReadWorkFile(name) : null;
+        var (migrate, before) = Runner.RunUntilChkexit(scenario, MigrateTarget.Program);
+        var entries = Runner.ImageFolderEntries();
+        CommandResult restart = Runner.Restart(image);
+        byte[]? file = scenario.OutputFile is { } name ? Runner.ReadWorkFile(name) : null;
 
         using (Assert.EnterMultipleScope())
         {
@@ -67,20 +52,20 @@ public sealed class CheckpointRestartTests
     [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_heap" } })]
     public void Checkpoint_ProgramGoesOn_AndTheImageRestartsTheRest(CheckpointScenario scenario)
     {
-        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
-        string image = _runner.Image(1);
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
+        string image = Runner.Image(1);
 
         CommandResult migrate, full;
         int printedBefore;
-        using (SupervisedRun run = _runner.StartMosrun(scenario.ResolvedArgv()))
+        using (SupervisedRun run = Runner.StartMosrun(scenario.ResolvedArgv()))
         {
             run.WaitForStdout(scenario.MidRunLine);
             printedBefore = run.StdoutSoFar.Length;
-            migrate = _runner.Migrate(run.MosrunPid, "checkpoint");
+            migrate = Runner.Migrate(run.MosrunPid, "checkpoint");
             full = run.WaitForExit();
         }
-        var entries = _runner.ImageFolderEntries();
-        CommandResult restart = _runner.Restart(image);
+        var entries = Runner.ImageFolderEntries();
+        CommandResult restart = Runner.Restart(image);
 
         using (Assert.EnterMultipleScope())
         {
@@ -98,17 +83,17 @@ public sealed class CheckpointRestartTests
     [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static" } })]
     public void Chkstop_StopsTheProgram_SigcontFinishesIt_AndTheImageRestartsTheRest(CheckpointScenario scenario)
     {
-        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
-        string image = _runner.Image(1);
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
+        string image = Runner.Image(1);
 
         CommandResult migrate, full;
         int printedBefore;
         bool imageWhileStopped;
-        using (SupervisedRun run = _runner.StartMosrun(scenario.ResolvedArgv()))
+        using (SupervisedRun run = Runner.StartMosrun(scenario.ResolvedArgv()))
         {
             run.WaitForStdout(scenario.MidRunLine);
             printedBefore = run.StdoutSoFar.Length;
-            using (RunningCommand migrating = _runner.StartMigrate(run.ProgramPid, "chkstop"))
+            using (RunningCommand migrating = Runner.StartMigrate(run.ProgramPid, "chkstop"))
             {
                 run.WaitForStopped(true);
                 // migrate must answer while the job is stopped: nothing continues it until the SIGCONT below, so
@@ -120,7 +105,7 @@ public sealed class CheckpointRestartTests
             Libc.Kill(run.MosrunPid, Signals.SIGCONT);
             full = run.WaitForExit();
         }
-        CommandResult restart = _runner.Restart(image);
+        CommandResult restart = Runner.Restart(image);
 
         using (Assert.EnterMultipleScope())
         {
@@ -140,18 +125,18 @@ public sealed class CheckpointRestartTests
     public void Restart_WithReopen_SendsStdoutAndTheFileWhereTold()
     {
         CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_file");
-        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
-        string image = _runner.Image(1);
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
+        string image = Runner.Image(1);
 
-        var (migrate, before) = _runner.RunUntilChkexit(scenario);
+        var (migrate, before) = Runner.RunUntilChkexit(scenario);
         CheckpointAssert.MigrateSucceeded(migrate, image);
         CheckpointAssert.EndedByChkexit(before, image);
-        byte[] partial = _runner.ReadWorkFile(scenario.OutputFile!) ?? [];
-        File.WriteAllBytes(Path.Combine(_scratch.Work, "moved.txt"), partial);
+        byte[] partial = Runner.ReadWorkFile(scenario.OutputFile!) ?? [];
+        File.WriteAllBytes(Path.Combine(Scratch.Work, "moved.txt"), partial);
 
-        string stdoutFile = Path.Combine(_scratch.Work, "stdout.txt"), moved = Path.Combine(_scratch.Work, "moved.txt");
-        CommandResult restart = _runner.Restart(image, "-O", $"1={stdoutFile},3={moved}");
-        byte[] redirected = _runner.ReadWorkFile("stdout.txt") ?? [];
+        string stdoutFile = Path.Combine(Scratch.Work, "stdout.txt"), moved = Path.Combine(Scratch.Work, "moved.txt");
+        CommandResult restart = Runner.Restart(image, "-O", $"1={stdoutFile},3={moved}");
+        byte[] redirected = Runner.ReadWorkFile("stdout.txt") ?? [];
 
         using (Assert.EnterMultipleScope())
         {
@@ -160,9 +145,9 @@ public sealed class CheckpointRestartTests
             Assert.That(restart.Stderr, Is.Empty, restart.Describe("restart"));
             Assert.That(Printable.FirstDifference(native.Result.Stdout, [.. before.Stdout, .. redirected]), Is.EqualTo(-1),
                 $"stdout until chkexit + stdout.txt differ from the native stdout from the offset shown\n{native.Result.Describe("native")}\n  stdout.txt: {Printable.Escape(redirected)}");
-            Assert.That(Printable.FirstDifference(native.File, _runner.ReadWorkFile("moved.txt")), Is.EqualTo(-1),
-                $"moved.txt (fd 3 reopened there) is not the native run's file\n  native:   {Printable.Escape(native.File)}\n  moved.txt: {Printable.Escape(_runner.ReadWorkFile("moved.txt"))}");
-            Assert.That(_runner.ReadWorkFile(scenario.OutputFile!), Is.EqualTo(partial), "the original file is untouched by a restart that reopened fd 3 elsewhere");
+            Assert.That(Printable.FirstDifference(native.File, Runner.ReadWorkFile("moved.txt")), Is.EqualTo(-1),
+                $"moved.txt (fd 3 reopened there) is not the native run's file\n  native:   {Printable.Escape(native.File)}\n  moved.txt: {Printable.Escape(Runner.ReadWorkFile("moved.txt"))}");
+            Assert.That(Runner.ReadWorkFile(scenario.OutputFile!), Is.EqualTo(partial), "the original file is untouched by a restart that reopened fd 3 elsewhere");
         }
     }
 
@@ -174,29 +159,29 @@ public sealed class CheckpointRestartTests
     public void RestartedProgram_ChkexitAgain_ThenRestart_IsTheNativeRun()
     {
         CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_static");
-        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
-        string first = _runner.Image(1), second = _runner.Image(2);
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
+        string first = Runner.Image(1), second = Runner.Image(2);
 
-        var (migrate1, run1) = _runner.RunUntilChkexit(scenario);
+        var (migrate1, run1) = Runner.RunUntilChkexit(scenario);
         CheckpointAssert.MigrateSucceeded(migrate1, first);
         CheckpointAssert.EndedByChkexit(run1, first);
 
         CommandResult migrate2, run2;
-        using (SupervisedRun restarted = _runner.StartRestart(first))
+        using (SupervisedRun restarted = Runner.StartRestart(first))
         {
             // Three more steps than the first part printed: the restarted program is under way.
             int lastStep = Regex.Matches(run1.StdoutText, @"ckpt_static: step (\d+) ").Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
             restarted.WaitForStdout($"ckpt_static: step {lastStep + 3} ");
-            migrate2 = _runner.Migrate(restarted.MosrunPid, "chkexit");
+            migrate2 = Runner.Migrate(restarted.MosrunPid, "chkexit");
             run2 = restarted.WaitForExit();
         }
-        CommandResult restart = _runner.Restart(second);
+        CommandResult restart = Runner.Restart(second);
 
         using (Assert.EnterMultipleScope())
         {
             CheckpointAssert.MigrateSucceeded(migrate2, second);
             CheckpointAssert.EndedByChkexit(run2, second);
-            Assert.That(_runner.ImageFolderEntries(), Is.EqualTo(new[] { "img.1", "img.2" }));
+            Assert.That(Runner.ImageFolderEntries(), Is.EqualTo(new[] { "img.1", "img.2" }));
             CheckpointAssert.JoinsUpToNative(native.Result, restart, (run1, first), (run2, second));
         }
     }
@@ -206,20 +191,20 @@ public sealed class CheckpointRestartTests
     public void Numbering_ContinuesAfterTheHighestExistingImage()
     {
         CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_static");
-        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
-        File.WriteAllText(_runner.Image(3), "an older image\n");
-        File.WriteAllText(_runner.ImageBase + ".notanumber", "not an image\n");
-        string image = _runner.Image(4);
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
+        File.WriteAllText(Runner.Image(3), "an older image\n");
+        File.WriteAllText(Runner.ImageBase + ".notanumber", "not an image\n");
+        string image = Runner.Image(4);
 
-        var (migrate, before) = _runner.RunUntilChkexit(scenario, MigrateTarget.Mosrun);
-        CommandResult restart = _runner.Restart(image);
+        var (migrate, before) = Runner.RunUntilChkexit(scenario, MigrateTarget.Mosrun);
+        CommandResult restart = Runner.Restart(image);
 
         using (Assert.EnterMultipleScope())
         {
             CheckpointAssert.MigrateSucceeded(migrate, image);
             CheckpointAssert.EndedByChkexit(before, image);
-            Assert.That(File.ReadAllText(_runner.Image(3)), Is.EqualTo("an older image\n"), "img.3 is left alone");
-            Assert.That(_runner.ImageFolderEntries(), Is.EqualTo(new[] { "img.3", "img.4", "img.notanumber" }));
+            Assert.That(File.ReadAllText(Runner.Image(3)), Is.EqualTo("an older image\n"), "img.3 is left alone");
+            Assert.That(Runner.ImageFolderEntries(), Is.EqualTo(new[] { "img.3", "img.4", "img.notanumber" }));
             CheckpointAssert.JoinsUpToNative(native.Result, restart, (before, image));
         }
     }

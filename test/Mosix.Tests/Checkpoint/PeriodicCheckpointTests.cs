@@ -10,23 +10,8 @@ namespace Mosix.Tests.Checkpoint;
 /// each image restarts the rest of it, BASE.2 from a later point than BASE.1.
 /// </summary>
 [TestFixture]
-[NonParallelizable] // the harness adopts and ends orphans, which assumes one command at a time
-public sealed class PeriodicCheckpointTests
+public sealed class PeriodicCheckpointTests : CheckpointFixture
 {
-    private ScratchDirectory _scratch = null!;
-    private CheckpointRunner _runner = null!;
-
-    [SetUp]
-    public void CreateScratch()
-    {
-        InheritedDescriptors.AssertNoneLeak();
-        _scratch = ScratchDirectory.Create();
-        _runner = new CheckpointRunner(_scratch);
-    }
-
-    [TearDown]
-    public void DeleteScratch() => _scratch.Dispose();
-
     [Test]
     public void EveryFewSeconds_LeavesRestartableImages()
     {
@@ -36,19 +21,19 @@ public sealed class PeriodicCheckpointTests
             Argv = [CheckpointScenario.TestsPrefix + "ckpt_static", "100"],
             FinalLine = "ckpt_static: done after 100 steps",
         };
-        var native = CheckpointOracle.Run(scenario, _runner, _scratch);
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
 
         CommandResult full;
-        using (SupervisedRun run = _runner.StartMosrun(scenario.ResolvedArgv(), ["-A", "0.02"]))
+        using (SupervisedRun run = Runner.StartMosrun(scenario.ResolvedArgv(), ["-A", "0.02"]))
             full = run.WaitForExit();
         NativeOracle.AssertSame(native.Result, full, "mosrun -A 0.02");
 
-        var entries = _runner.ImageFolderEntries();
+        var entries = Runner.ImageFolderEntries();
         Assert.That(entries, Does.Contain("img.1").And.Contain("img.2"), "two periods passed: two images at least");
         Assert.That(entries, Has.All.Match(@"^img\.\d+$"), "images only, no temporary files");
 
-        CommandResult first = _runner.Restart(_runner.Image(1));
-        CommandResult second = _runner.Restart(_runner.Image(2));
+        CommandResult first = Runner.Restart(Runner.Image(1));
+        CommandResult second = Runner.Restart(Runner.Image(2));
         using (Assert.EnterMultipleScope())
         {
             CheckpointAssert.IsNativeRemainder(native.Result, first, printedBefore: 0);
