@@ -31,7 +31,14 @@ public sealed class TerminalTests
 
     private static string Session(string prefix, string scenario)
     {
-        var result = CommandRunner.Run(["/usr/bin/python3", Driver, prefix, scenario], new RunOptions { Timeout = TimeSpan.FromSeconds(90) });
+        // The compared environment, whose XDG_RUNTIME_DIR keeps mosrun's control socket in the scratch folder.
+        using var scratch = ScratchDirectory.Create();
+        var result = CommandRunner.Run(["/usr/bin/python3", Driver, prefix, scenario], new RunOptions
+        {
+            Timeout = TimeSpan.FromSeconds(90),
+            WorkingDirectory = scratch.Work,
+            Environment = TestEnvironment.For(scratch.Home, Environment.UserName),
+        });
         Assert.That(result.ExitCode, Is.Zero, $"pty_session.py {prefix} {scenario}: {result.StderrText}");
         return result.StdoutText;
     }
