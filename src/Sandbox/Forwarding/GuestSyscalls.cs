@@ -50,16 +50,17 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
 
     private long Forward(Tracee tracee, in UserRegs regs, SyscallEntry entry)
     {
-        ForwardedCall? call = CallMarshaller.IsRegular(entry)
+        bool regular = CallMarshaller.IsRegular(entry);
+        ForwardedCall? call = regular
             ? CallMarshaller.Capture(tracee.Tid, regs, entry)
             : IrregularCalls.Capture(regs, entry) is { } irregular ? IrregularCalls.WithInputs(tracee.Tid, irregular) : null;
         if (call is null)
             return NotHere(entry);
         var result = home.Call(call);
-        if (CallMarshaller.IsRegular(entry))
+        if (regular)
             CallMarshaller.Apply(tracee.Tid, regs, entry, result);
         else
-            IrregularCalls.Apply(tracee.Tid, regs, call, result);
+            IrregularCalls.Apply(tracee.Tid, regs, result);
         return result.Return;
     }
 

@@ -63,7 +63,7 @@ internal static class IrregularCalls
         return call with { Buffers = buffers };
     }
 
-    public static void Apply(int tid, in UserRegs regs, ForwardedCall call, ForwardedResult result)
+    public static void Apply(int tid, in UserRegs regs, ForwardedResult result)
     {
         foreach (var (index, bytes) in result.Outputs)
         {

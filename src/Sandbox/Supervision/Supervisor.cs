@@ -79,7 +79,7 @@ public sealed partial class Supervisor
     public Task<T> WithStopped<T>(int tid, Func<Tracee, T> action)
     {
         var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Tracer.Post(() => RequestInterrupt(tid, new PendingStop(
+        bool posted = Tracer.Post(() => RequestInterrupt(tid, new PendingStop(
             tracee =>
             {
                 try { result.SetResult(action(tracee)); }
@@ -87,6 +87,8 @@ public sealed partial class Supervisor
                 catch (Exception e) { result.SetException(e); }
             },
             e => result.TrySetException(e))));
+        if (!posted)
+            result.TrySetException(new InvalidOperationException($"process {tid} has exited"));
         return result.Task;
     }
 
@@ -124,7 +126,7 @@ public sealed partial class Supervisor
         if (_options.StandsInForProgram)
             ForwardOwnSignals();
         Loop();
-        Tracer.RunPosted(); // work posted as the tree ended finds no tracee and fails, rather than waiting forever
+        Tracer.Close(); // work posted as the tree ended finds no tracee and fails; later posts fail at once
         _rootExecutedTask.TrySetException(new InvalidOperationException("the program ended before it started"));
         _outcome.TrySetResult(_rootOutcome ?? new ExitOutcome(0, 0, false, 0));
     }

@@ -25,6 +25,7 @@ public sealed class TracerThread
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
     private volatile int _tid;
+    private bool _closed;
 
     private TracerThread(string name, Action<TracerThread> body)
     {
@@ -56,11 +57,20 @@ public sealed class TracerThread
             throw new InvalidOperationException("ptrace request from a thread that is not a tracer thread");
     }
 
-    /// <summary>Queues <paramref name="action"/> to run on this thread and wakes it.</summary>
-    public void Post(Action action)
+    /// <summary>
+    /// Queues <paramref name="action"/> to run on this thread and wakes it; false once the thread
+    /// has closed (its tree ended), when nothing would ever run it.
+    /// </summary>
+    public bool Post(Action action)
     {
-        _posted.Enqueue(action);
+        lock (_posted)
+        {
+            if (_closed)
+                return false;
+            _posted.Enqueue(action);
+        }
         Native.Wake(_tid);
+        return true;
     }
 
     /// <summary>Runs the work queued by <see cref="Post"/>. Only the tracer thread calls this.</summary>
@@ -68,6 +78,14 @@ public sealed class TracerThread
     {
         while (_posted.TryDequeue(out var action))
             action();
+    }
+
+    /// <summary>Takes no more work, and runs what was already queued. Only the tracer thread calls this.</summary>
+    public void Close()
+    {
+        lock (_posted)
+            _closed = true;
+        RunPosted();
     }
 
     private void Run(Action<TracerThread> body)

@@ -88,8 +88,9 @@ public sealed class RemoteSyscallsTests
         var supervisor = StartShell("exit 0");
         var outcome = await supervisor.Completion.WaitAsync(Patience);
         Assert.That(outcome.ExitCode, Is.Zero);
-        Assert.That(async () => await supervisor.WithStopped(supervisor.RootPid, _ => 0).WaitAsync(Patience),
-            Throws.Exception);
+        // At once and with the reason: not a time-out, which would also be "an exception".
+        Assert.That(async () => await supervisor.WithStopped(supervisor.RootPid, _ => 0).WaitAsync(TimeSpan.FromSeconds(5)),
+            Throws.InvalidOperationException.With.Message.Contains("exited"));
     }
 
     /// <summary>Kills the tree's root by pid if the test left it running, and waits for the supervisor to see it go.</summary>
