@@ -1,4 +1,5 @@
 using Mosix.Cli;
+using Mosix.Cli.Guest;
 using Mosix.Cli.Migrate;
 using Mosix.Cli.Mosctl;
 using Mosix.Cli.Mosmon;
@@ -34,5 +35,6 @@ return invokedAs switch
     "mosmon" => MosmonCommand.Run(commandArgs),
     "mosps" => MospsCommand.Run(commandArgs),
     "mosctl" => MosctlCommand.Run(commandArgs),
+    GuestCommand.Name => GuestCommand.Run(commandArgs),
     _ => Fail.With("mosix", $"unknown command '{invokedAs}'; commands: {string.Join(", ", CommandName.Known)}", Fail.Usage),
 };

@@ -14,7 +14,7 @@ namespace Mosix.Agent.Control;
 /// Three locks on the door: the state folder is 0700, the socket 0600, and every connection's
 /// SO_PEERCRED uid must be the agent's own, so even root's commands are turned away from a user's agent.
 /// </remarks>
-public sealed class ControlServer(ControlSocket control, ControlAnswers answers, ILogger<ControlServer> logger) : BackgroundService
+public sealed class ControlServer(ControlSocket control, ControlAnswers answers, Migration.GuestRouting routing, ILogger<ControlServer> logger) : BackgroundService
 {
     /// <summary>Control frames are small; anything larger is a confused or hostile client.</summary>
     private const int MaxPayload = 64 * 1024;
@@ -56,6 +56,12 @@ public sealed class ControlServer(ControlSocket control, ControlAnswers answers,
         {
             while (await frames.ReadAsync(stop) is { } request)
             {
+                if (request.Kind == MessageKind.GuestOffer)
+                {
+                    // The connection becomes the process's route to its guest.
+                    await routing.RouteAsync(frames, request.Read(Shim.Wire.Messages.GuestOffer.Parser), stop);
+                    return;
+                }
                 var (kind, reply) = answers.Answer(request, peer.Uid);
                 await frames.WriteAsync(kind, reply, stop);
             }

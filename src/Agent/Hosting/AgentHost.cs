@@ -83,7 +83,7 @@ public static class AgentHost
             services.AddSingleton(new Link.LocalIdentity(options.Name, options.Advertise!.ToString(), new TlsSettings(credentials)));
             services.AddSingleton(sp => new LinkPool(sp.GetRequiredService<Link.LocalIdentity>(), () => sp.GetRequiredService<Dissemination>(), sp.GetRequiredService<ILogger<LinkPool>>()));
             services.AddSingleton<IGossipTransport>(sp => sp.GetRequiredService<LinkPool>());
-            services.AddSingleton(sp => new LinkListener(listening, sp.GetRequiredService<Link.LocalIdentity>(), sp.GetRequiredService<Dissemination>(), sp.GetRequiredService<ILogger<LinkListener>>()));
+            services.AddSingleton(sp => new LinkListener(listening, sp.GetRequiredService<Link.LocalIdentity>(), sp.GetRequiredService<Dissemination>(), sp.GetRequiredService<Migration.GuestReception>(), sp.GetRequiredService<ILogger<LinkListener>>()));
         }
         else
         {
@@ -92,6 +92,8 @@ public static class AgentHost
         services.AddSingleton<Dissemination>();
         services.AddSingleton<Departure>();
         services.AddSingleton<ControlAnswers>();
+        services.AddSingleton<Migration.GuestRouting>();
+        services.AddSingleton<Migration.GuestReception>();
         services.AddSingleton<ControlServer>();
 
         // Stopped in reverse: links and control first, then the rounds, then Departure says goodbye.

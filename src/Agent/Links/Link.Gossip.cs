@@ -15,12 +15,17 @@ public sealed partial class Link
     /// <summary>Reads frames until the peer closes cleanly, handing gossip and goodbyes to <paramref name="sink"/>.</summary>
     /// <exception cref="FrameException">A frame this side of the link may not carry, or a malformed one: the caller closes the link.</exception>
     /// <exception cref="RefusedException">The peer refused us after all.</exception>
-    public async Task ReceiveAsync(ILinkSink sink, CancellationToken cancel)
+    /// <param name="onGuest">Serves a GuestOffer, which may only be a link's first frame: the link is then the guest's.</param>
+    public async Task ReceiveAsync(ILinkSink sink, CancellationToken cancel, Func<Link, GuestOffer, Task>? onGuest = null)
     {
+        bool first = true;
         while (await _frames.ReadAsync(cancel) is { } frame)
         {
             switch (frame.Kind)
             {
+                case MessageKind.GuestOffer when first && onGuest is not null:
+                    await onGuest(this, frame.Read(GuestOffer.Parser));
+                    return;
                 case MessageKind.Gossip:
                     sink.OnGossip(PeerNode, ReadGossip(frame));
                     break;
@@ -34,6 +39,7 @@ public sealed partial class Link
                 default:
                     throw new FrameException($"{FrameStream.Describe(frame.Kind)} is not allowed on a link");
             }
+            first = false;
         }
     }
 

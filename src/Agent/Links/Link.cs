@@ -29,6 +29,9 @@ public sealed partial class Link : IAsyncDisposable
     /// <summary>The peer's address, for logs.</summary>
     public string Remote { get; }
 
+    /// <summary>The link's frames, for a migration's offer and then its relay.</summary>
+    public FrameStream Frames => _frames;
+
     /// <summary>The features both sides announced.</summary>
     public Features Features { get; }
 

@@ -11,7 +11,7 @@ namespace Mosix.Agent.Links;
 /// that fails TLS, is not signed by the cluster CA, or sends a malformed, oversized or truncated
 /// frame loses that connection (and is logged); the agent and its other links go on.
 /// </summary>
-public sealed class LinkListener(ListeningSocket listening, Link.LocalIdentity self, ILinkSink sink, ILogger<LinkListener> logger) : BackgroundService
+public sealed class LinkListener(ListeningSocket listening, Link.LocalIdentity self, ILinkSink sink, Migration.GuestReception guests, ILogger<LinkListener> logger) : BackgroundService
 {
     /// <summary>Connections served at once; more are closed at once (a flood must not exhaust the agent).</summary>
     public const int MaxConnections = 256;
@@ -64,7 +64,7 @@ public sealed class LinkListener(ListeningSocket listening, Link.LocalIdentity s
             Interlocked.Increment(ref _inbound);
             try
             {
-                await link.ReceiveAsync(sink, stop);
+                await link.ReceiveAsync(sink, stop, (l, offer) => guests.ServeAsync(l, offer, stop));
                 Log.LinkClosed(logger, "from", link.ToString(), "closed by the peer");
             }
             catch (Exception e) when (e is FrameException or RefusedException)

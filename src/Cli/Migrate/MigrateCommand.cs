@@ -7,37 +7,41 @@ using Mosix.Shim.Local;
 namespace Mosix.Cli.Migrate;
 
 /// <summary>
-/// <c>migrate PID ACTION</c>, as in MOSIX. Checkpoint actions go to the process's mosrun through its
-/// control socket: <c>checkpoint</c> (it goes on), <c>chkstop</c> (then it is stopped),
-/// <c>chkexit</c> (then it ends). PID is the program's or its mosrun's.
+/// <c>migrate PID ACTION</c>, as in MOSIX. Actions go to the process's mosrun through its control
+/// socket: <c>NODE</c> (move there), <c>home</c> (bring it back), <c>checkpoint</c> (it goes on),
+/// <c>chkstop</c> (then it is stopped), <c>chkexit</c> (then it ends). PID is the program's or its
+/// mosrun's. <c>out</c> is for the owner of the node a guest runs on: PID is the guest's pid there.
 /// </summary>
 internal static class MigrateCommand
 {
     private const string Name = "migrate";
-    private static readonly string[] s_actions = ["checkpoint", "chkstop", "chkexit"];
+    private static readonly string[] s_actions = ["checkpoint", "chkstop", "chkexit", "home", "out"];
     private static readonly TimeSpan s_patience = TimeSpan.FromMinutes(10);
 
     public static int Run(string[] args)
     {
         var help = new HelpOption("--help");
         var pid = new Argument<string>("pid") { Description = "The process (its pid, or its mosrun's)" };
-        var action = new Argument<string>("action") { Description = "checkpoint | chkstop | chkexit" };
+        var action = new Argument<string>("action") { Description = "NODE | home | out | checkpoint | chkstop | chkexit" };
         var command = new Command(Name, "Act on a process running under mosrun") { help, pid, action };
         var parsed = command.Parse(args);
         if (parsed.GetResult(help) is not null)
             return parsed.Invoke();
         if (parsed.Errors.Count > 0)
-            return Fail.With(Name, $"{parsed.Errors[0].Message.TrimEnd('.')} (usage: migrate PID {string.Join('|', s_actions)})", Fail.Usage);
+            return Fail.With(Name, $"{parsed.Errors[0].Message.TrimEnd('.')} (usage: migrate PID NODE|{string.Join('|', s_actions)})", Fail.Usage);
 
         string pidText = parsed.GetValue(pid)!, verb = parsed.GetValue(action)!;
         if (!int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int target) || target <= 0)
             return Fail.With(Name, $"'{pidText}' is not a process id", Fail.Usage);
-        if (Array.IndexOf(s_actions, verb) < 0)
-            return Fail.With(Name, $"unknown action '{verb}' (this node supports: {string.Join(", ", s_actions)})", Fail.Usage);
+        if (verb == "out")
+            return SendOut(target);
+        if (Array.IndexOf(s_actions, verb) < 0 && (verb.Length == 0 || verb.StartsWith('-') || verb.Any(char.IsWhiteSpace)))
+            return Fail.With(Name, $"'{verb}' is neither a node nor an action ({string.Join(", ", s_actions)})", Fail.Usage);
+        string request = Array.IndexOf(s_actions, verb) >= 0 ? verb : $"move {verb}";
 
         try
         {
-            var reply = ControlLine.Ask(RuntimeDirectory.ProcessSocket(target), verb, s_patience);
+            var reply = ControlLine.Ask(RuntimeDirectory.ProcessSocket(target), request, s_patience);
             if (!reply.Ok)
                 return Fail.With(Name, reply.Message, 1);
             Console.Out.WriteLine(reply.Message);
@@ -49,6 +53,47 @@ internal static class MigrateCommand
                 ? $"process {target} is not running under your mosrun"
                 : e.Message;
             return Fail.With(Name, why, 1);
+        }
+    }
+
+    /// <summary>
+    /// <c>migrate PID out</c> on the node a guest runs on: its guest host (the incarnation's parent,
+    /// started by this node's agent) is asked with SIGTERM to send it home.
+    /// </summary>
+    private static int SendOut(int pid)
+    {
+        int host = GuestHostOf(pid) ?? (IsGuestHost(pid) ? pid : 0);
+        if (host == 0)
+            return Fail.With(Name, $"process {pid} is not a guest on this node", 1);
+        if (Sandbox.Interop.ProcessSignals.Send(host, 15) != 0)
+            return Fail.With(Name, $"may not send guest {pid} away (not your agent's guest?)", 1);
+        Console.Out.WriteLine($"guest {pid} is sent home");
+        return 0;
+    }
+
+    private static int? GuestHostOf(int pid)
+    {
+        try
+        {
+            string? ppid = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("PPid:", StringComparison.Ordinal));
+            return ppid is not null && int.TryParse(ppid.AsSpan(5).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int parent) && IsGuestHost(parent) ? parent : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsGuestHost(int pid)
+    {
+        try
+        {
+            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            return argv.Length >= 2 && Path.GetFileName(argv[0]) == "mosix" && argv[1] == "guest";
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 }

@@ -67,7 +67,13 @@ internal static class Launch
             if (afterStart?.Invoke(supervisor) is { } failed)
                 return failed;
 
-            using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery);
+            using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery, settings.Unserved);
+            if (settings.StartOn is { } place && StartPlace.MoveAtStart(session, place, settings.Force) is { } refused)
+            {
+                supervisor.SignalRoot(Signals.SIGKILL);
+                session.Completion.GetAwaiter().GetResult();
+                return refused;
+            }
             outcome = session.Completion.GetAwaiter().GetResult();
             endedInto = session.EndedInto;
         }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Mosix.Sandbox.Forwarding;
 using Mosix.Sandbox.Spawning;
 
 namespace Mosix.Cli.Mosrun;
@@ -72,11 +73,30 @@ internal static class MosrunCommand
             }
             reopen[fd] = Path.GetFullPath(spec[(eq + 1)..]);
         }
+        string? startOn = parsed.GetValue(options.StartOn);
+        bool best = parsed.GetValue(options.Best), home = parsed.GetValue(options.AtHome);
+        if ((startOn is not null ? 1 : 0) + (best ? 1 : 0) + (home ? 1 : 0) > 1)
+        {
+            problem = "-r, -b and -h each choose where to start: give one";
+            return false;
+        }
+        if (startOn is { Length: 0 })
+        {
+            problem = "-r needs a node";
+            return false;
+        }
         settings = new MosrunSettings(
             parsed.GetValue(options.LogSyscalls)?.FullName,
             parsed.GetValue(options.CheckpointBase),
             minutes is { } m ? TimeSpan.FromMinutes(m) : null,
-            reopen);
+            reopen)
+        {
+            StartOn = best ? StartPlace.Best : startOn,
+            Force = parsed.GetValue(options.Force),
+            Unserved = parsed.GetValue(options.WarnUnserved) ? UnservedCallPolicy.FailAndWarn
+                : parsed.GetValue(options.FailUnserved) ? UnservedCallPolicy.Fail
+                : UnservedCallPolicy.EndProcess,
+        };
         return true;
     }
 }
@@ -89,6 +109,15 @@ internal static class MosrunCommand
 internal sealed record MosrunSettings(string? SyscallLog, string? CheckpointBase, TimeSpan? CheckpointEvery, IReadOnlyDictionary<int, string> Reopen)
 {
     public static MosrunSettings Defaults { get; } = new(null, null, null, new Dictionary<int, string>());
+
+    /// <summary>-r NODE, or <see cref="StartPlace.Best"/> for -b; null: at home.</summary>
+    public string? StartOn { get; init; }
+
+    /// <summary>-F: run at home if the start node cannot take the program.</summary>
+    public bool Force { get; init; }
+
+    /// <summary>-e, -w: what a call that cannot be served away from home becomes.</summary>
+    public UnservedCallPolicy Unserved { get; init; }
 
     public CheckpointNames NamesFor(int pid) => new(CheckpointBase ?? $"ckpt.{pid}");
 }

@@ -10,7 +10,7 @@ namespace Mosix.Cli.Mosrun;
 internal sealed class MosrunOptions
 {
     /// <summary>The short options that take a value, for un-gluing <c>-Cbase</c>.</summary>
-    public static readonly string[] ShortWithValue = ["-C", "-A", "-R", "-O", "-I"];
+    public static readonly string[] ShortWithValue = ["-C", "-A", "-R", "-O", "-I", "-r"];
 
     public HelpOption Help { get; } = new("--help");
 
@@ -55,6 +55,25 @@ internal sealed class MosrunOptions
 
     public Option<bool> Json { get; } = new("--json") { Description = "With -I: print the image as JSON" };
 
+    public Option<string?> StartOn { get; } = new("-r")
+    {
+        Description = "Start the program on NODE (a node name as mosmon shows it, or HOST:PORT of its agent)",
+        HelpName = "NODE",
+    };
+
+    public Option<bool> Best { get; } = new("-b") { Description = "Start the program on the best node: the least loaded, counting speed" };
+
+    public Option<bool> AtHome { get; } = new("-h") { Description = "Start the program at home (the default)" };
+
+    public Option<bool> Force { get; } = new("-F") { Description = "With -r or -b: run at home if the chosen node cannot take the program" };
+
+    public Option<bool> FailUnserved { get; } = new("-e")
+    {
+        Description = "A system call that cannot be served away from home fails (ENOSYS) instead of ending the program",
+    };
+
+    public Option<bool> WarnUnserved { get; } = new("-w") { Description = "As -e, and say so on stderr each time" };
+
     public Argument<string[]> Command { get; } = new("program")
     {
         Description = "The program to run, then its arguments",
@@ -66,7 +85,8 @@ internal sealed class MosrunOptions
         "Run a program under Mosix: it starts at home under the supervisor and behaves exactly as if run directly.")
     {
         // MOSIX gives -h its own meaning (run at home): help is --help only.
-        Help, Version, LogSyscalls, CheckpointBase, CheckpointEvery, Restart, Reopen, Inspect, Json, Command,
+        Help, Version, LogSyscalls, CheckpointBase, CheckpointEvery, Restart, Reopen, Inspect, Json,
+        StartOn, Best, AtHome, Force, FailUnserved, WarnUnserved, Command,
     };
 
     /// <summary>Splits <c>-Cbase</c> into <c>-C base</c> among the options before the program.</summary>

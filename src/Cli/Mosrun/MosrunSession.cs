@@ -1,4 +1,5 @@
 using Mosix.Migrator.Checkpoint;
+using Mosix.Sandbox.Forwarding;
 using Mosix.Sandbox.Supervision;
 using Mosix.Shim.Local;
 
@@ -16,10 +17,11 @@ internal sealed class MosrunSession : IDisposable
     private readonly Timer? _periodic;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    public MosrunSession(Supervisor supervisor, CheckpointNames names, TimeSpan? every)
+    public MosrunSession(Supervisor supervisor, CheckpointNames names, TimeSpan? every, UnservedCallPolicy unserved)
     {
         _supervisor = supervisor;
         _names = names;
+        Relocation = new Relocation(supervisor, unserved);
         _endpoint = ControlEndpoint.Open(supervisor.RootPid, HandleAsync);
         if (every is { } period)
             _periodic = new Timer(_ => _ = CheckpointAsync("mosrun -A", CheckpointAction.Continue), null, period, period);
@@ -30,17 +32,25 @@ internal sealed class MosrunSession : IDisposable
 
     public Task<ExitOutcome> Completion => _supervisor.Completion;
 
-    private async Task<ControlLine.Reply> HandleAsync(string request) => request switch
+    /// <summary>Where the process runs, and its moves.</summary>
+    public Relocation Relocation { get; }
+
+    private async Task<ControlLine.Reply> HandleAsync(string request) => request.Split(' ', 2) switch
     {
-        "checkpoint" => await CheckpointAsync("migrate checkpoint", CheckpointAction.Continue),
-        "chkstop" => await CheckpointAsync("migrate chkstop", CheckpointAction.Stop),
-        "chkexit" => await CheckpointAsync("migrate chkexit", CheckpointAction.Exit),
+        ["checkpoint"] => await CheckpointAsync("migrate checkpoint", CheckpointAction.Continue),
+        ["chkstop"] => await CheckpointAsync("migrate chkstop", CheckpointAction.Stop),
+        ["chkexit"] => await CheckpointAsync("migrate chkexit", CheckpointAction.Exit),
+        ["home"] => Relocation.BringHome(),
+        ["move", var node] => Relocation.MoveTo(node),
+        ["status"] => new ControlLine.Reply(true, $"{Relocation.Where ?? "home"} {Relocation.State} {_supervisor.RootPid}"),
         _ => new ControlLine.Reply(false, $"unknown request '{request}'"),
     };
 
     /// <summary>Takes a checkpoint into the next BASE.N; the process keeps running if it fails.</summary>
     public async Task<ControlLine.Reply> CheckpointAsync(string takenBy, CheckpointAction then)
     {
+        if (Relocation.Where is { } node)
+            return new ControlLine.Reply(false, $"the process runs on {node}: bring it home first (migrate PID home)");
         await _oneAtATime.WaitAsync();
         try
         {

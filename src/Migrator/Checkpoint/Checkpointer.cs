@@ -27,6 +27,13 @@ public static class Checkpointer
     /// <param name="forMigration">The image of a migration: descriptors stay with the deputy, none is saved.</param>
     public static CheckpointResult Take(Tracee tracee, int tracedProcesses, string path, string takenBy, bool forMigration = false)
     {
+        // The file is created only once the process is known to be checkpointable.
+        return Take(tracee, tracedProcesses, () => ImageWriter.Create(path), takenBy, forMigration);
+    }
+
+    /// <summary>Takes the image into whatever <paramref name="openWriter"/> makes (a migration's: the wire).</summary>
+    public static CheckpointResult Take(Tracee tracee, int tracedProcesses, Func<ImageWriter> openWriter, string takenBy, bool forMigration)
+    {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int pid = tracee.Tid;
 
@@ -55,7 +62,7 @@ public static class Checkpointer
         // 4. Memory: the map again (the injection's scratch area is gone), then the pages.
         var areas = MemoryMap.Read(pid);
         image.Vdso = CaptureProcess.Vdso(areas);
-        using var writer = ImageWriter.Create(path);
+        using var writer = openWriter();
         using (var memory = new CaptureMemory(pid, writer))
             image.Mappings.AddRange(memory.Write(areas));
 
@@ -63,6 +70,6 @@ public static class Checkpointer
         var capture = clock.Elapsed;
         writer.Commit(image);
         long mapped = image.Mappings.Sum(m => (long)(m.End - m.Start));
-        return new CheckpointResult(path, writer.PageBytes, mapped, capture, clock.Elapsed - capture);
+        return new CheckpointResult(writer.FinalPath, writer.PageBytes, mapped, capture, clock.Elapsed - capture);
     }
 }

@@ -22,8 +22,9 @@ public sealed class ImageWriter : IDisposable
     private const int BufferSize = 1 << 20;
     private static int s_sequence;
 
-    private readonly FileStream _stream;
-    private readonly SafeFileHandle _file;
+    private readonly FileStream? _stream;
+    private readonly SafeFileHandle? _file;
+    private readonly Stream? _sink;
     private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
     private readonly Crc32C _crc = new();
     private int _buffered;
@@ -36,6 +37,12 @@ public sealed class ImageWriter : IDisposable
         TemporaryPath = temporaryPath;
         _stream = stream;
         _file = stream.SafeFileHandle;
+    }
+
+    private ImageWriter(Stream sink, string description)
+    {
+        FinalPath = TemporaryPath = description;
+        _sink = sink;
     }
 
     public string FinalPath { get; }
@@ -89,6 +96,21 @@ public sealed class ImageWriter : IDisposable
         }
     }
 
+    /// <summary>
+    /// An image written to a stream as it is taken (a migration's, to the wire): the same bytes as a
+    /// file, in the same order, so the receiver can store them and open them as an image. There is no
+    /// temporary name and no rename: a receiver that does not get the trailer has no image.
+    /// </summary>
+    /// <param name="description">What the stream is, for messages ("the link to node2").</param>
+    public static ImageWriter ToStream(Stream sink, string description)
+    {
+        var writer = new ImageWriter(sink, description);
+        ImageFormat.WriteHeader(writer._buffer);
+        writer._crc.Append(writer._buffer.AsSpan(0, ImageFormat.PageDataOffset));
+        writer._buffered = ImageFormat.PageDataOffset;
+        return writer;
+    }
+
     /// <summary>Appends page data: whole pages, in the order the metadata's page runs will list them.</summary>
     /// <exception cref="ArgumentException">The length is not a multiple of the page size.</exception>
     /// <exception cref="ImageException">The file system refused the write (full, I/O error).</exception>
@@ -126,11 +148,16 @@ public sealed class ImageWriter : IDisposable
             Crc32C: _crc.Value));
         Append(trailer);
         Flush();
+        if (_sink is not null)
+        {
+            _committed = true;
+            return;
+        }
 
         try
         {
-            RandomAccess.FlushToDisk(_file);
-            _stream.Dispose();
+            RandomAccess.FlushToDisk(_file!);
+            _stream!.Dispose();
             File.Move(TemporaryPath, FinalPath, overwrite: true); // rename(2)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -147,6 +174,8 @@ public sealed class ImageWriter : IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        if (_stream is null)
+            return; // a stream's owner closes it
         _stream.Dispose();
         if (!_committed)
         {
@@ -191,9 +220,22 @@ public sealed class ImageWriter : IDisposable
 
     private void Write(ReadOnlySpan<byte> data)
     {
+        if (_sink is not null)
+        {
+            try
+            {
+                _sink.Write(data);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+                throw new ImageException(FinalPath, $"cannot send the image on {FinalPath}: {ex.Message}", ex);
+            }
+            _written += data.Length;
+            return;
+        }
         try
         {
-            RandomAccess.Write(_file, data, _written);
+            RandomAccess.Write(_file!, data, _written);
         }
         catch (IOException ex)
         {
@@ -201,7 +243,7 @@ public sealed class ImageWriter : IDisposable
         }
         // Start writeback of what was just written, so Commit's fsync finds little left to do
         // (sync_file_range(2) with SYNC_FILE_RANGE_WRITE does not wait).
-        ImageFileCalls.StartWriteback(_file, _written, data.Length);
+        ImageFileCalls.StartWriteback(_file!, _written, data.Length);
         _written += data.Length;
     }
 

@@ -31,7 +31,28 @@ public sealed class Deputy : IDeputyRole
 
     public bool Ending { get; private set; }
 
-    public void SignalArrived(int signal) => _onSignal(signal);
+    /// <summary>
+    /// The signal home sends the deputy to cut short a forwarded call that blocks there (a read of
+    /// the terminal) when the process must move: it is never passed on. A program's own use of
+    /// SIGRTMAX while away is lost to this; MOSIX reserves signals the same way.
+    /// </summary>
+    public const int InterruptSignal = 64;
+
+    private int _interruptsAsked;
+
+    public void SignalArrived(int signal)
+    {
+        if (signal == InterruptSignal && Interlocked.Exchange(ref _interruptsAsked, 0) > 0)
+            return; // ours, and it found no call to cut short
+        _onSignal(signal);
+    }
+
+    /// <summary>Cuts short the forwarded call the deputy may be blocked in (any thread).</summary>
+    public void Interrupt(int pid)
+    {
+        Interlocked.Exchange(ref _interruptsAsked, 1);
+        Libc.Kill(pid, InterruptSignal);
+    }
 
     /// <summary>
     /// Turns a stopped process (its image already taken) into a deputy. Precondition: the tracer
@@ -40,6 +61,13 @@ public sealed class Deputy : IDeputyRole
     public static Deputy Become(Tracee tracee, Action<int> onSignal)
     {
         var deputy = new Deputy(onSignal);
+        deputy.StandIn(tracee);
+        return deputy;
+    }
+
+    /// <summary>Empties the process but for the pause loop and the scratch area, and points it at the loop.</summary>
+    private void StandIn(Tracee tracee)
+    {
         ulong code;
         using (var remote = RemoteSyscalls.Enter(tracee))
         {
@@ -53,18 +81,17 @@ public sealed class Deputy : IDeputyRole
             code = remote.Checked(Sys.Mmap, 0, Mman.PageSize, rw, anonymous, ulong.MaxValue, 0);
             ProcessMemory.TryWrite(tracee.Tid, code, s_pauseLoop);
             remote.Checked(Sys.Mprotect, code, Mman.PageSize, Mman.PROT_READ | Mman.PROT_EXEC);
-            deputy._scratch = remote.Checked(Sys.Mmap, 0, InitialScratch, rw, anonymous, ulong.MaxValue, 0);
-            deputy._scratchSize = InitialScratch;
+            _scratch = remote.Checked(Sys.Mmap, 0, InitialScratch, rw, anonymous, ulong.MaxValue, 0);
+            _scratchSize = InitialScratch;
         }
         var regs = Registers.Get(tracee.Tid);
         regs.Rip = code;
-        regs.Rsp = deputy._scratch + deputy._scratchSize - 64;
+        regs.Rsp = _scratch + _scratchSize - 64;
         regs.OrigRax = ulong.MaxValue; // no call to restart: the loop starts fresh
         regs.Rax = 0;
         Registers.Set(tracee.Tid, regs);
         ExtendedState.SetSignalMask(tracee.Tid, 0); // every signal must reach us, to be passed on
-        tracee.Deputy = deputy;
-        return deputy;
+        tracee.Deputy = this;
     }
 
     /// <summary>Runs a forwarded call inside the deputy and returns what its kernel answered.</summary>
@@ -74,18 +101,41 @@ public sealed class Deputy : IDeputyRole
         ulong needed = DeputyExecutor.SpaceFor(call);
         if (needed > _scratchSize)
             Grow(remote, needed);
-        using var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize);
-        return DeputyExecutor.Execute(remote, scratch, call);
+        ForwardedResult result;
+        using (var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize))
+            result = DeputyExecutor.Execute(remote, scratch, call);
+        int signal = tracee.SignalToDeliver;
+        if (signal == 0)
+            return result;
+        // A signal reached the deputy during the call (and may have cut it short): it is the
+        // incarnation's, sent on before the result so that it is pending there when the call returns.
+        tracee.SignalToDeliver = 0;
+        if (signal == InterruptSignal && Interlocked.Exchange(ref _interruptsAsked, 0) > 0)
+            return result; // a move cut it short: InterruptedBy 0, the call is made again
+        _onSignal(signal);
+        return result with { InterruptedBy = signal };
     }
 
     /// <summary>
     /// The process comes home: the deputy stops standing in, and the incarnation's image is restored
     /// into it, descriptors untouched (they never left). Precondition as for <see cref="Become"/>.
     /// </summary>
+    /// <remarks>
+    /// If the restore fails part-way, the process is emptied again and goes on standing in: the
+    /// incarnation, still alive where it is, stays the process (the caller tells the guest so).
+    /// </remarks>
     public void ComeHome(Tracee tracee, Images.ImageReader image)
     {
         tracee.Deputy = null;
-        Restore.Restorer.Restore(tracee, image, Restore.RestoreOptions.Migration);
+        try
+        {
+            Restore.Restorer.Restore(tracee, image, Restore.RestoreOptions.Migration);
+        }
+        catch
+        {
+            StandIn(tracee);
+            throw;
+        }
     }
 
     /// <summary>Ends the deputy as the incarnation ended: the same exit code, or the same signal.</summary>

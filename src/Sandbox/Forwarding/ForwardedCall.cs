@@ -33,5 +33,11 @@ public sealed record CallBuffer(int ArgIndex, BufferDirection Direction, byte[] 
 /// <param name="Outputs">For each Out or InOut buffer, by argument index, the bytes the kernel wrote.</param>
 public sealed record ForwardedResult(long Return, IReadOnlyDictionary<int, byte[]> Outputs)
 {
+    /// <summary>
+    /// The signal that interrupted the call at home (the call then returns a kernel restart code,
+    /// -ERESTARTSYS and friends); 0 when none did, or when a move interrupted it.
+    /// </summary>
+    public int InterruptedBy { get; init; }
+
     public static ForwardedResult Error(int errno) => new(-errno, new Dictionary<int, byte[]>());
 }

@@ -8,12 +8,13 @@ namespace Mosix.Sandbox.Forwarding;
 /// <summary>
 /// The syscall handler of an incarnation away from home (TrapPolicy.Guest): what the table calls
 /// home goes home through <see cref="IHomeChannel"/> and runs in the deputy; the process's own pid
-/// is answered from its home identity; refused calls fail with their errno; a guest never touches
-/// this node's files, sockets or processes.
+/// is answered from its home identity; refused calls fail with their errno; calls only home can
+/// make send the process home first; a guest never touches this node's files, sockets or processes.
 /// </summary>
 public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHandler
 {
     private const ulong MAP_ANONYMOUS = 0x20;
+    private const long ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTART_RESTARTBLOCK = 516;
 
     /// <summary>
     /// False until the image has been restored into the incarnation: until then the calls are
@@ -21,25 +22,43 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
     /// </summary>
     public bool Armed { get; set; }
 
-    /// <summary>Calls that could not be served here (for the process's own message, later its way home).</summary>
-    public event Action<SyscallEntry>? Unserved;
+    /// <summary>What a call that cannot be served here becomes (mosrun -e, -w; by default the process ends).</summary>
+    public UnservedCallPolicy Unserved { get; set; }
+
+    /// <summary>
+    /// Starts taking the process home, for a call only home can make (a new process, exec, a file
+    /// mapping); false if it cannot go. The call is held meanwhile: issued again when the process
+    /// next runs, which is at home.
+    /// </summary>
+    public Func<SyscallEntry, bool>? TakeHome { get; set; }
+
+    /// <summary>
+    /// The process is being taken home: calls that need home are held (issued again once it is
+    /// there) instead of being sent, so that none blocks at home while the move waits for it.
+    /// </summary>
+    public bool Leaving { get; set; }
+
+    /// <summary>A call that cannot be served away from home, described; raised before the policy applies.</summary>
+    public event Action<string, UnservedCallPolicy>? CannotServe;
 
     public long? Handle(Tracee tracee, in UserRegs regs, SyscallEntry? entry, TrapReason reason)
     {
         if (!Armed)
             return null;
         if (reason == TrapReason.ForeignAbi || entry is null)
-            return -Errno.ENOSYS;
+            return Unservable(reason == TrapReason.ForeignAbi ? "a 32-bit system call (int 0x80)" : $"system call {(long)regs.OrigRax}");
+        if (Leaving && entry.Class is SyscallClass.Virtual or SyscallClass.Home or SyscallClass.BringHome)
+            return ISyscallHandler.Restart;
         try
         {
             return entry.Class switch
             {
-                SyscallClass.Local when entry.Name == "mmap" => (regs.Arg(3) & MAP_ANONYMOUS) != 0 ? null : NotHere(entry),
+                SyscallClass.Local when entry.Name == "mmap" => (regs.Arg(3) & MAP_ANONYMOUS) != 0 ? null : GoHome(entry),
                 SyscallClass.Local => null,
                 SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => homePid,
                 SyscallClass.Virtual or SyscallClass.Home => Forward(tracee, regs, entry),
                 SyscallClass.Refused => -entry.Errno,
-                _ => NotHere(entry),
+                _ => GoHome(entry),
             };
         }
         catch (RemoteFaultException)
@@ -55,8 +74,10 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
             ? CallMarshaller.Capture(tracee.Tid, regs, entry)
             : IrregularCalls.Capture(regs, entry) is { } irregular ? IrregularCalls.WithInputs(tracee.Tid, irregular) : null;
         if (call is null)
-            return NotHere(entry);
+            return Unservable(entry.Args.Count >= 2 ? $"{entry.Name}(0x{regs.Arg(0):x}, 0x{regs.Arg(1):x}, ...)" : entry.Name);
         var result = home.Call(call);
+        if (result.Return is <= -ERESTARTSYS and >= -ERESTART_RESTARTBLOCK)
+            return AfterInterruption(tracee, result.Return, result.InterruptedBy);
         if (regular)
             CallMarshaller.Apply(tracee.Tid, regs, entry, result);
         else
@@ -64,9 +85,39 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
         return result.Return;
     }
 
-    private long NotHere(SyscallEntry entry)
+    /// <summary>
+    /// The call was interrupted at home, by a signal now pending here or by a move: do what the
+    /// kernel would have done had the call been local (signal(7), "Interruption of system calls").
+    /// </summary>
+    private static long AfterInterruption(Tracee tracee, long code, int signal)
     {
-        Unserved?.Invoke(entry);
+        if (signal == 0 || -code == ERESTARTNOINTR)
+            return ISyscallHandler.Restart; // a move, not a signal: the call is made again, wherever the process then is
+        // A handler's SA_RESTART flag is not visible from outside without injecting into the process,
+        // which cannot be done at its seccomp stop: a handled signal makes the call fail with EINTR
+        // (what a handler without SA_RESTART sees); an ignored or default one restarts it.
+        return SignalDispositions.IsCaught(tracee.Tid, signal) ? -Errno.EINTR : ISyscallHandler.Restart;
+    }
+
+    private long GoHome(SyscallEntry entry) =>
+        TakeHome?.Invoke(entry) == true ? ISyscallHandler.Restart : Unservable(entry.Name);
+
+    private long Unservable(string what)
+    {
+        CannotServe?.Invoke(what, Unserved);
         return -Errno.ENOSYS;
     }
+}
+
+/// <summary>What a call that cannot be served away from home becomes.</summary>
+public enum UnservedCallPolicy
+{
+    /// <summary>The process is ended, with a message naming the call (the default, as in MOSIX).</summary>
+    EndProcess,
+
+    /// <summary>The call fails with ENOSYS (mosrun -e).</summary>
+    Fail,
+
+    /// <summary>The call fails with ENOSYS and a warning goes to the user's stderr (mosrun -w).</summary>
+    FailAndWarn,
 }

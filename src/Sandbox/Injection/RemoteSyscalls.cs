@@ -84,6 +84,18 @@ public sealed class RemoteSyscalls : IDisposable
         Registers.TrySet(_tracee.Tid, _saved);
     }
 
+    /// <summary>
+    /// True at a signal-delivery stop just past the injected <c>syscall</c> instruction with a
+    /// kernel restart code in rax (-ERESTARTSYS..-ERESTART_RESTARTBLOCK): the signal cut a blocking
+    /// call short. Stepping on would have the kernel restart it and block again, deaf to the signal.
+    /// </summary>
+    private bool InterruptedHere()
+    {
+        var regs = Registers.Get(_tracee.Tid);
+        long rax = (long)regs.Rax;
+        return regs.Rip == _syscallAddress + 2 && rax is >= -516 and <= -512;
+    }
+
     private void StepOverSyscall()
     {
         while (true)
@@ -103,6 +115,8 @@ public sealed class RemoteSyscalls : IDisposable
                 throw new InvalidOperationException($"the injected system call faulted (SIG{Libc.SignalName(status.StopSignal)}): the syscall instruction at 0x{_syscallAddress:x} is gone");
             if (status.IsSignalDelivery && _tracee.SignalToDeliver == 0)
                 _tracee.SignalToDeliver = status.StopSignal; // someone else's signal: deliver it later
+            if (status.IsSignalDelivery && InterruptedHere())
+                return; // a blocking call cut short by that signal: its result is the restart code
             // A seccomp stop for the injected call itself, or another signal: step on.
         }
     }

@@ -11,7 +11,15 @@ namespace Mosix.Sandbox.Supervision;
 public interface ISyscallHandler
 {
     /// <summary>
-    /// Null: the call runs natively. A value: the call is skipped and returns it (-errno for a failure).
+    /// The answer that skips the call now and has the process issue it again when it next runs: its
+    /// instruction pointer goes back to the <c>syscall</c> instruction (after a move home, the call
+    /// then runs there; after a signal, as the kernel restarts an interrupted call).
+    /// </summary>
+    const long Restart = long.MinValue;
+
+    /// <summary>
+    /// Null: the call runs natively. A value: the call is skipped and returns it (-errno for a
+    /// failure), or is issued again (<see cref="Restart"/>).
     /// </summary>
     long? Handle(Tracee tracee, in UserRegs regs, SyscallEntry? entry, TrapReason reason);
 }

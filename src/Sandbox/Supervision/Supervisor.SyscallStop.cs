@@ -26,12 +26,21 @@ public sealed partial class Supervisor
             string? call = Log?.Describe(tracee.Tid, regs, reason);
             if (handler.Handle(tracee, regs, entry, reason) is { } answer)
             {
-                // Skip the call (number -1) and make its result the answer (seccomp(2), SECCOMP_RET_TRACE).
+                // Skip the call (number -1) and make its result the answer (seccomp(2), SECCOMP_RET_TRACE);
+                // or, to restart it, leave the number in rax and step back over the 2-byte syscall instruction.
+                if (answer == ISyscallHandler.Restart)
+                {
+                    regs.Rax = regs.OrigRax;
+                    regs.Rip -= 2;
+                }
+                else
+                {
+                    regs.Rax = (unchecked((ulong)answer));
+                }
                 regs.OrigRax = ulong.MaxValue;
-                regs.Rax = (ulong)answer;
                 Registers.TrySet(tracee.Tid, regs);
                 if (call is not null)
-                    Log!.Complete(call + " [home]", answer);
+                    Log!.Complete(call + (answer == ISyscallHandler.Restart ? " [again]" : " [home]"), answer == ISyscallHandler.Restart ? 0 : answer);
                 Resume(tracee);
                 return;
             }

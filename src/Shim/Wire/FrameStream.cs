@@ -63,6 +63,65 @@ public sealed class FrameStream(Stream stream, int maxPayload = Frame.DefaultMax
     public Task WriteAsync(MessageKind kind, Google.Protobuf.IMessage message, CancellationToken cancel) =>
         WriteAsync(Frame.Of(kind, message), cancel);
 
+    /// <summary>
+    /// The next frame, blocking: for the dedicated threads of migration, which must not await (a
+    /// tracer thread). Null when the peer closed the stream cleanly between frames.
+    /// </summary>
+    /// <exception cref="FrameException">Oversized length, or the stream ended inside a frame.</exception>
+    public Frame? Read()
+    {
+        int got = stream.ReadAtLeast(_header, Frame.HeaderSize, throwOnEndOfStream: false);
+        if (got == 0)
+            return null;
+        if (got < Frame.HeaderSize)
+            throw new FrameException($"stream ended inside a frame header ({got} of {Frame.HeaderSize} bytes)");
+        var (length, kind) = Frame.ReadHeader(_header);
+        if (length > (uint)MaxPayload)
+            throw new FrameException($"frame of {length} bytes is over the limit of {MaxPayload}");
+        var payload = GC.AllocateUninitializedArray<byte>((int)length);
+        got = stream.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false);
+        if (got < payload.Length)
+            throw new FrameException($"stream ended inside a {kind} frame ({got} of {length} bytes)");
+        return new Frame(kind, payload);
+    }
+
+    /// <summary>Writes a frame, blocking; serialised with every other writer.</summary>
+    public void Write(MessageKind kind, Google.Protobuf.IMessage message) => WriteRaw(kind, Google.Protobuf.MessageExtensions.ToByteArray(message));
+
+    /// <summary>
+    /// Writes a frame whose payload is raw bytes (image data), blocking, without copying the payload
+    /// into a frame buffer: the header and the payload go out as two writes under the lock.
+    /// </summary>
+    public void WriteRaw(MessageKind kind, ReadOnlySpan<byte> payload)
+    {
+        // Small frames (calls, results) go out in one write: one segment, one wake-up of the reader.
+        const int OneWrite = 64 * 1024;
+        byte[]? joined = payload.Length <= OneWrite ? System.Buffers.ArrayPool<byte>.Shared.Rent(Frame.HeaderSize + payload.Length) : null;
+        Span<byte> header = joined ?? stackalloc byte[Frame.HeaderSize];
+        Frame.WriteHeader(header, kind, payload.Length);
+        _writeLock.Wait();
+        try
+        {
+            if (joined is not null)
+            {
+                payload.CopyTo(joined.AsSpan(Frame.HeaderSize));
+                stream.Write(joined, 0, Frame.HeaderSize + payload.Length);
+            }
+            else
+            {
+                stream.Write(header);
+                stream.Write(payload);
+            }
+            stream.Flush();
+        }
+        finally
+        {
+            _writeLock.Release();
+            if (joined is not null)
+                System.Buffers.ArrayPool<byte>.Shared.Return(joined);
+        }
+    }
+
     /// <summary>A kind for messages: its name, or its number when this build does not know it.</summary>
     public static string Describe(MessageKind kind) =>
         Enum.IsDefined(kind) ? kind.ToString() : $"unknown kind {(ushort)kind}";

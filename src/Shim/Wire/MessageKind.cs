@@ -4,7 +4,8 @@ namespace Mosix.Shim.Wire;
 /// What a frame carries (docs/protocol.md, "Message kinds"). The numbers are the wire: never change
 /// or reuse one; retire a kind by leaving its number unused here.
 /// </summary>
-/// <remarks>1-99: links between agents. 100-199: the local control socket.</remarks>
+/// <remarks>1-99: links between agents. 100-199: the local control socket. 200-299: migration
+/// (an agent's GuestOffer, then the home and the guest talking through the relaying agents).</remarks>
 public enum MessageKind : ushort
 {
     // Links between agents (docs/protocol.md, "Links").
@@ -37,4 +38,48 @@ public enum MessageKind : ushort
 
     /// <summary>The agent could not answer a control request (unknown kind, bad request).</summary>
     ControlError = 199,
+
+    // Migration (docs/protocol.md, "Migration").
+
+    /// <summary>mosrun to its agent (control socket), then that agent to the target's (a new link).</summary>
+    GuestOffer = 200,
+
+    /// <summary>The target took the guest; from now on the agents relay bytes.</summary>
+    GuestAccepted = 201,
+
+    /// <summary>Raw image bytes, in order.</summary>
+    ImageChunk = 202,
+
+    /// <summary>The image is complete.</summary>
+    ImageEnd = 203,
+
+    /// <summary>The receiver of an image restored it, or says why not.</summary>
+    Restored = 204,
+
+    /// <summary>Home became the deputy: the incarnation may run.</summary>
+    Proceed = 205,
+
+    /// <summary>A forwarded call, guest to home.</summary>
+    Call = 210,
+
+    /// <summary>Its result, home to guest.</summary>
+    CallResult = 211,
+
+    /// <summary>A signal for the incarnation, home to guest.</summary>
+    ForwardSignal = 212,
+
+    /// <summary>The incarnation ended, guest to home.</summary>
+    GuestExit = 213,
+
+    /// <summary>Home asks for the process back.</summary>
+    ComeHome = 214,
+
+    /// <summary>The guest sends the process home: the image follows.</summary>
+    GoingHome = 215,
+
+    /// <summary>The guest cannot send the process home now; it goes on there.</summary>
+    StayingAway = 216,
+
+    /// <summary>A line for the user, guest to home.</summary>
+    Notice = 217,
 }

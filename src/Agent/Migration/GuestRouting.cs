@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Mosix.Agent.Configuration;
+using Mosix.Agent.Links;
+using Mosix.Agent.Logging;
+using Mosix.Agent.Node;
+using Mosix.Shim.Wire;
+using Mosix.Shim.Wire.Messages;
+
+namespace Mosix.Agent.Migration;
+
+/// <summary>
+/// The home agent's part of a migration: a local mosrun's GuestOffer names a node; this agent
+/// dials that node's agent on a new authenticated link, passes the offer on, and once the target
+/// accepts, relays bytes between the mosrun's control connection and the link.
+/// </summary>
+public sealed class GuestRouting(AgentOptions options, Dissemination dissemination, IServiceProvider services, ILogger<GuestRouting> logger)
+{
+    private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Serves the rest of <paramref name="control"/>'s life: an error reply, or the relay.</summary>
+    public async Task RouteAsync(FrameStream control, GuestOffer offer, CancellationToken stop)
+    {
+        if (services.GetService(typeof(Link.LocalIdentity)) is not Link.LocalIdentity self)
+        {
+            await ErrorAsync(control, "this node has no cluster credentials: processes cannot leave it (see mosctl init/import)", stop);
+            return;
+        }
+        if (Resolve(offer.Node) is not { } target)
+        {
+            await ErrorAsync(control, offer.Node == options.Name ? $"'{offer.Node}' is this node" : $"no node '{offer.Node}' is known to this node's agent (see mosmon)", stop);
+            return;
+        }
+        Link link;
+        try
+        {
+            link = await Link.DialAsync(target.Host, target.Port, self, DialTimeout, stop);
+        }
+        catch (Exception e) when (e is LinkException or RefusedException)
+        {
+            await ErrorAsync(control, $"cannot reach {offer.Node}: {e.Message}", stop);
+            return;
+        }
+        await using (link)
+        {
+            try
+            {
+                await link.Frames.WriteAsync(MessageKind.GuestOffer, new GuestOffer
+                {
+                    HomeNode = options.Name,
+                    HomePid = offer.HomePid,
+                    Command = offer.Command,
+                    MemoryBytes = offer.MemoryBytes,
+                }, stop);
+                var accepted = (await link.Frames.ExpectAsync(MessageKind.GuestAccepted, stop)).Read(GuestAccepted.Parser);
+                await control.WriteAsync(MessageKind.GuestAccepted, accepted, stop);
+                Log.GuestRouted(logger, offer.HomePid, offer.Command, link.PeerNode);
+            }
+            catch (RefusedException e)
+            {
+                await ErrorAsync(control, $"{link.PeerNode} refused the process: {e.Message}", stop);
+                return;
+            }
+            catch (Exception e) when (e is FrameException or IOException)
+            {
+                await ErrorAsync(control, $"lost {link.PeerNode} while it considered the offer: {e.Message}", stop);
+                return;
+            }
+            await ByteRelay.RunAsync(control.Stream, link.Frames.Stream, stop);
+        }
+    }
+
+    /// <summary>A node name from the gossip window, or HOST:PORT of an agent.</summary>
+    private (string Host, int Port)? Resolve(string node)
+    {
+        if (node.Length == 0 || node == options.Name)
+            return null;
+        string? endpoint = dissemination.Snapshot().Nodes.Where(n => n.Vector.Node == node).Select(n => n.Vector.Endpoint).FirstOrDefault();
+        endpoint ??= node.Contains(':') ? node : null;
+        return endpoint is not null && NetworkEndpoint.Parse(endpoint, out _) is { } parsed ? (parsed.Host, parsed.Port) : null;
+    }
+
+    private static async Task ErrorAsync(FrameStream control, string message, CancellationToken stop)
+    {
+        try
+        {
+            await control.WriteAsync(MessageKind.ControlError, new ControlError { Message = message }, stop);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The mosrun went away; nothing to tell.
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Mosix.Migrator.Migration;
+using Mosix.Sandbox.Forwarding;
+using Mosix.Sandbox.Supervision;
+using Mosix.Shim.Local;
+using Mosix.Shim.Wire.Messages;
+
+namespace Mosix.Cli.Mosrun;
+
+/// <summary>
+/// Where a mosrun's process runs, and its moves: to another node through this node's agent
+/// (<c>migrate PID NODE</c>, <c>mosrun -rNODE</c>) and back (<c>migrate PID home</c>).
+/// </summary>
+internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unserved)
+{
+    private static readonly TimeSpan RoutePatience = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _lock = new();
+    private RemoteRun? _away;
+    private bool _moving;
+
+    /// <summary>The node the process runs on, or null at home.</summary>
+    public string? Where
+    {
+        get
+        {
+            lock (_lock)
+                return _away is { Ended.IsCompleted: false } away ? away.Node : null;
+        }
+    }
+
+    /// <summary>running, migrating, or away.</summary>
+    public string State
+    {
+        get
+        {
+            lock (_lock)
+                return _moving ? "migrating" : Where is null ? "running" : "away";
+        }
+    }
+
+    /// <summary>Moves the process to <paramref name="node"/>; the reply for migrate (it stays where it is on failure).</summary>
+    public ControlLine.Reply MoveTo(string node)
+    {
+        lock (_lock)
+        {
+            if (_moving)
+                return new ControlLine.Reply(false, "the process is already moving");
+            if (Where is { } there)
+                return new ControlLine.Reply(false, $"the process runs on {there}; bring it home first (migrate PID home)");
+            _moving = true;
+        }
+        try
+        {
+            var offer = new GuestOffer
+            {
+                Node = node,
+                HomePid = (uint)supervisor.RootPid,
+                Command = Comm(supervisor.RootPid),
+                MemoryBytes = ResidentBytes(supervisor.RootPid),
+            };
+            var (frames, guest) = GuestRoute.Open(StateDirectory.Resolve(null), offer, RoutePatience);
+            RemoteRun away;
+            try
+            {
+                away = RemoteRun.MoveAway(supervisor, frames, guest.Node, unserved, Notice);
+            }
+            catch
+            {
+                frames.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                throw;
+            }
+            lock (_lock)
+                _away = away;
+            return new ControlLine.Reply(true, $"moved to {away.Node} ({Sizes.Describe(away.ImageBytes)} sent, frozen {away.Frozen.TotalMilliseconds:F0} ms)");
+        }
+        catch (Exception e) when (e is AgentUnreachableException or MigrationException)
+        {
+            return new ControlLine.Reply(false, $"the process stays where it is: {e.Message}");
+        }
+        catch (InvalidOperationException e) // the process ended meanwhile
+        {
+            return new ControlLine.Reply(false, e.Message);
+        }
+        finally
+        {
+            lock (_lock)
+                _moving = false;
+        }
+    }
+
+    /// <summary>Brings the process home; the reply for migrate.</summary>
+    public ControlLine.Reply BringHome()
+    {
+        RemoteRun? away;
+        lock (_lock)
+            away = _away is { Ended.IsCompleted: false } a ? a : null;
+        if (away is null)
+            return new ControlLine.Reply(true, "the process is at home");
+        string? refusal = away.BringHome("migrate home").GetAwaiter().GetResult();
+        return refusal is null
+            ? new ControlLine.Reply(true, $"back home from {away.Node}")
+            : new ControlLine.Reply(false, $"the process stays on {away.Node}: {refusal}");
+    }
+
+    private static void Notice(string text) => Console.Error.WriteLine($"mosrun: {text}");
+
+    private static string Comm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
+    private static ulong ResidentBytes(int pid)
+    {
+        try
+        {
+            string[] statm = File.ReadAllText($"/proc/{pid}/statm").Split(' ');
+            return ulong.Parse(statm[1], System.Globalization.CultureInfo.InvariantCulture) * 4096;
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,255 @@
+using Mosix.Migrator.Checkpoint;
+using Mosix.Migrator.Images;
+using Mosix.Migrator.Restore;
+using Mosix.Sandbox.Forwarding;
+using Mosix.Sandbox.Spawning;
+using Mosix.Sandbox.Supervision;
+using Mosix.Sandbox.Syscalls;
+using Mosix.Shim.Wire;
+using Mosix.Shim.Wire.Messages;
+
+namespace Mosix.Migrator.Migration;
+
+/// <summary>
+/// The guest end of a migration (<c>mosix guest</c>, started by the target's agent): receives the
+/// image from home, restores it into a restorer stub under a guest supervisor, runs it with its
+/// home calls sent home, and ends by sending home either its exit or the process itself.
+/// </summary>
+/// <remarks>
+/// Threads: the caller's thread receives the image and then waits for the end; a reader thread
+/// takes every frame from home; the supervisor's tracer thread runs the incarnation, blocking in
+/// <see cref="WireHomeChannel"/> while a call is at home. If home goes away, the incarnation is
+/// killed: a process never runs on without its home.
+/// </remarks>
+public sealed class GuestHost
+{
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(30);
+
+    private readonly FrameStream _frames;
+    private readonly TextWriter _log;
+    private readonly WireHomeChannel _home;
+    private GuestSyscalls? _calls;
+    private Supervisor? _incarnation;
+    private TaskCompletionSource<Restored>? _homeAnswer;
+    private int _leaving;
+    private volatile bool _wentHome, _lost;
+
+    public GuestHost(FrameStream frames, TextWriter log)
+    {
+        _frames = frames;
+        _log = log;
+        _home = new WireHomeChannel(frames);
+    }
+
+    /// <summary>Serves one guest from its first frame to its end; the exit code of <c>mosix guest</c>.</summary>
+    /// <param name="restoreStub">The restorer stub (bin/mosix-restore).</param>
+    public int Run(string restoreStub)
+    {
+        if (!Arrive(restoreStub))
+            return 1;
+        var reader = new Thread(ReadFromHome) { IsBackground = true, Name = "guest: from home" };
+        reader.Start();
+        var outcome = _incarnation!.Completion.GetAwaiter().GetResult();
+        if (_wentHome)
+            _log.WriteLine("mosix guest: the process went home");
+        else if (!_lost)
+            Send(MessageKind.GuestExit, new GuestExit { ExitCode = outcome.ExitCode, Signal = (uint)outcome.Signal, CoreDumped = outcome.CoreDumped });
+        return 0;
+    }
+
+    /// <summary>Image in, restored, home told, Proceed awaited. False (and the stub gone) if any step fails.</summary>
+    private bool Arrive(string restoreStub)
+    {
+        ImageReceiver image;
+        try
+        {
+            image = ImageReceiver.Receive(_frames, "home");
+        }
+        catch (MigrationException e)
+        {
+            Refuse(e.Message);
+            return false;
+        }
+        using (image)
+        {
+            int homePid = image.Reader.Metadata.Origin.Pid;
+            _calls = new GuestSyscalls(_home, homePid) { TakeHome = entry => GoHome($"{entry.Name} is made at home") };
+            _calls.CannotServe += OnCannotServe;
+            try
+            {
+                _incarnation = Supervisor.Start(
+                    SpawnRequest.WithCurrentEnvironment(restoreStub, ["mosix-restore"]),
+                    new SupervisorOptions { Policy = TrapPolicy.Guest, SyscallHandler = _calls });
+                if (!_incarnation.Executed.Wait(StartPatience))
+                    throw new MigrationException("the restorer stub did not start");
+                return _incarnation.WithStopped(_incarnation.RootPid, tracee =>
+                {
+                    Restorer.Restore(tracee, image.Reader, RestoreOptions.Migration);
+                    _frames.Write(MessageKind.Restored, new Restored { Ok = true });
+                    var next = _frames.Read();
+                    if (next is not { Kind: MessageKind.Proceed } proceed)
+                    {
+                        _incarnation.SignalRoot(Signals.SIGKILL); // home changed its mind, or is gone
+                        return false;
+                    }
+                    _calls.Unserved = (UnservedCallPolicy)proceed.Read(Proceed.Parser).Unserved;
+                    _calls.Armed = true;
+                    return true;
+                }).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is MigrationException or SpawnException or ImageException or RestoreException or FrameException or IOException or InvalidOperationException)
+            {
+                if (_incarnation is not null)
+                    _incarnation.SignalRoot(Signals.SIGKILL);
+                Refuse(e.Message);
+                return false;
+            }
+        }
+    }
+
+    private void ReadFromHome()
+    {
+        try
+        {
+            while (_frames.Read() is { } frame)
+            {
+                switch (frame.Kind)
+                {
+                    case MessageKind.CallResult:
+                        var wire = frame.Read(CallResult.Parser);
+                        _home.Answer(CallCodec.FromWire(wire) with { InterruptedBy = (int)wire.InterruptedBy });
+                        break;
+                    case MessageKind.ForwardSignal:
+                        _incarnation!.SignalRoot((int)frame.Read(ForwardSignal.Parser).Signal);
+                        break;
+                    case MessageKind.ComeHome:
+                        GoHome(frame.Read(ComeHome.Parser).Reason);
+                        break;
+                    case MessageKind.Restored:
+                        _homeAnswer?.TrySetResult(frame.Read(Restored.Parser));
+                        break;
+                    default:
+                        throw new FrameException($"home sent {FrameStream.Describe(frame.Kind)} to a running guest");
+                }
+            }
+            _log.WriteLine("mosix guest: home closed the connection");
+        }
+        catch (Exception e) when (e is FrameException or IOException or ObjectDisposedException)
+        {
+            _log.WriteLine($"mosix guest: lost home: {e.Message}");
+        }
+        if (_wentHome)
+            return;
+        // No home: the process cannot go on (its files, its terminal, its parent are there).
+        _lost = true;
+        _homeAnswer?.TrySetResult(new Restored { Ok = false, Message = "home went away" });
+        _home.Lose();
+        _incarnation!.SignalRoot(Signals.SIGKILL);
+    }
+
+    /// <summary>This node sends its guest away (migrate PID out, mosctl expel): it goes home.</summary>
+    public void SendHome(string reason)
+    {
+        if (_calls is { Armed: true })
+            GoHome(reason);
+    }
+
+    /// <summary>Starts taking the process home (asked by home, or for a call only home can make); false if it cannot go.</summary>
+    private bool GoHome(string reason)
+    {
+        if (_lost)
+            return false;
+        if (Interlocked.Exchange(ref _leaving, 1) == 1)
+            return true; // on its way already
+        _calls!.Leaving = true;
+        _ = _incarnation!.WithStopped(_incarnation.RootPid, tracee => TakeHome(tracee, reason));
+        return true;
+    }
+
+    /// <summary>On the tracer thread, the incarnation stopped: its image home, then its end here once home has it.</summary>
+    private bool TakeHome(Sandbox.Tracing.Tracee tracee, string reason)
+    {
+        _homeAnswer = new TaskCompletionSource<Restored>(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            Send(MessageKind.GoingHome, new GoingHome { Reason = reason });
+            var chunks = new ImageChunkStream(_frames);
+            Checkpointer.Take(tracee, _incarnation!.TaskCount, () => ImageWriter.ToStream(chunks, "the link home"), $"going home: {reason}", forMigration: true);
+            _frames.Write(MessageKind.ImageEnd, new ImageEnd { Bytes = (ulong)chunks.Sent });
+        }
+        catch (Exception e) when (e is CheckpointRefusedException or ImageException or Sandbox.Injection.RemoteSyscallException)
+        {
+            Send(MessageKind.StayingAway, new StayingAway { Message = e.Message });
+            StayAway();
+            return false;
+        }
+        var answer = _homeAnswer.Task.GetAwaiter().GetResult();
+        if (!answer.Ok)
+        {
+            _log.WriteLine($"mosix guest: home could not take the process back: {answer.Message}");
+            StayAway();
+            return false;
+        }
+        _wentHome = true;
+        _incarnation.SignalRoot(Signals.SIGKILL); // while stopped: not one instruction past its image
+        return true;
+    }
+
+    private void StayAway()
+    {
+        _calls!.Leaving = false;
+        Volatile.Write(ref _leaving, 0);
+    }
+
+    private void OnCannotServe(string call, UnservedCallPolicy policy)
+    {
+        string program = _incarnation is { } s && TryReadComm(s.RootPid) is { } comm ? comm : "the process";
+        switch (policy)
+        {
+            case UnservedCallPolicy.Fail:
+                return;
+            case UnservedCallPolicy.FailAndWarn:
+                Send(MessageKind.Notice, new Notice { Text = $"{program}: {call} cannot be served away from home; it fails with ENOSYS" });
+                return;
+            default:
+                Send(MessageKind.Notice, new Notice { Text = $"{program}: {call} cannot be served away from home; the process is ended (mosrun -e makes such calls fail instead)" });
+                _incarnation!.SignalRoot(Signals.SIGKILL);
+                return;
+        }
+    }
+
+    private static string? TryReadComm(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private void Refuse(string message)
+    {
+        _log.WriteLine($"mosix guest: refused: {message}");
+        Send(MessageKind.Restored, new Restored { Ok = false, Message = message });
+    }
+
+    private void Send(MessageKind kind, Google.Protobuf.IMessage message)
+    {
+        try
+        {
+            _frames.Write(kind, message);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            _log.WriteLine($"mosix guest: cannot reach home: {e.Message}");
+        }
+    }
+
+    private static class Signals
+    {
+        public const int SIGKILL = 9;
+    }
+}

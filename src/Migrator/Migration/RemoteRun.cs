@@ -1,0 +1,243 @@
+using Mosix.Migrator.Checkpoint;
+using Mosix.Migrator.Images;
+using Mosix.Sandbox.Forwarding;
+using Mosix.Sandbox.Supervision;
+using Mosix.Shim.Wire;
+using Mosix.Shim.Wire.Messages;
+
+namespace Mosix.Migrator.Migration;
+
+/// <summary>How a remote stay ended, seen from home.</summary>
+public enum RemoteEnd
+{
+    /// <summary>The process is home again and runs natively.</summary>
+    CameHome,
+
+    /// <summary>The process ended away; the deputy ended the same way.</summary>
+    Ended,
+
+    /// <summary>The guest's node or the link went away; the home process was killed.</summary>
+    Lost,
+}
+
+/// <summary>
+/// Home's side of a process that runs on another node: the move there (<see cref="MoveAway"/>),
+/// the deputy serving its calls and passing on its signals, and its end: back home, ended, or lost.
+/// </summary>
+/// <remarks>
+/// A move that fails before the guest runs leaves the process at home, untouched: its image is
+/// only read, and the home process becomes the deputy only after the guest has restored it and been
+/// told to proceed. A reader thread serves the guest's frames; every action on the process runs on
+/// the home supervisor's tracer thread.
+/// </remarks>
+public sealed class RemoteRun
+{
+    private readonly Supervisor _home;
+    private readonly FrameStream _frames;
+    private readonly Action<string> _notice;
+    private readonly TaskCompletionSource<RemoteEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource<string?>? _homeRequest;
+    private Deputy? _deputy;
+
+    private RemoteRun(Supervisor home, FrameStream frames, string node, Action<string> notice)
+    {
+        _home = home;
+        _frames = frames;
+        Node = node;
+        _notice = notice;
+    }
+
+    /// <summary>The node the process runs on.</summary>
+    public string Node { get; }
+
+    /// <summary>What the move cost: bytes sent, and how long the process was frozen.</summary>
+    public long ImageBytes { get; private set; }
+
+    public TimeSpan Frozen { get; private set; }
+
+    /// <summary>Completes when the process is no longer away.</summary>
+    public Task<RemoteEnd> Ended => _end.Task;
+
+    /// <summary>
+    /// Moves the process of <paramref name="home"/> to the guest at the other end of
+    /// <paramref name="frames"/> (a route through the agents, already accepted).
+    /// </summary>
+    /// <exception cref="MigrationException">The move failed; the process goes on at home.</exception>
+    public static RemoteRun MoveAway(Supervisor home, FrameStream frames, string node, UnservedCallPolicy unserved, Action<string> notice)
+    {
+        var run = new RemoteRun(home, frames, node, notice);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            home.WithStopped(home.RootPid, tracee =>
+            {
+                var chunks = new ImageChunkStream(frames);
+                Checkpointer.Take(tracee, home.TaskCount, () => ImageWriter.ToStream(chunks, $"the link to {node}"), $"migrate to {node}", forMigration: true);
+                frames.Write(MessageKind.ImageEnd, new ImageEnd { Bytes = (ulong)chunks.Sent });
+                run.ImageBytes = chunks.Sent;
+                var answer = frames.Read() ?? throw new MigrationException($"{node} closed the connection before restoring the process");
+                if (answer.Kind != MessageKind.Restored)
+                    throw new MigrationException($"{node} answered {FrameStream.Describe(answer.Kind)} instead of restoring the process");
+                var restored = answer.Read(Restored.Parser);
+                if (!restored.Ok)
+                    throw new MigrationException($"{node} could not restore the process: {restored.Message}");
+                // From Proceed on the incarnation may run; until Become returns it can make no home call
+                // (those are served on this thread), and if this side fails now the guest loses home and ends it.
+                frames.Write(MessageKind.Proceed, new Proceed { Unserved = (UnservedCalls)unserved });
+                run._deputy = Deputy.Become(tracee, run.PassOn);
+                return 0;
+            }).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is ImageException or FrameException or IOException or ObjectDisposedException)
+        {
+            throw new MigrationException($"the move to {node} failed: {e.Message}", e);
+        }
+        catch (CheckpointRefusedException e)
+        {
+            throw new MigrationException($"it cannot move: {e.Message}", e);
+        }
+        run.Frozen = clock.Elapsed;
+        new Thread(run.Serve) { IsBackground = true, Name = $"home of a guest on {node}" }.Start();
+        return run;
+    }
+
+    /// <summary>
+    /// Asks for the process back; the answer once it is home (null), or why it stays (the guest's
+    /// message). A call it is blocked in at home is cut short and made again once it is home.
+    /// </summary>
+    public Task<string?> BringHome(string reason)
+    {
+        var request = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _homeRequest, request, null) is { } pending)
+            return pending.Task;
+        if (_end.Task.IsCompleted)
+        {
+            request.TrySetResult(_end.Task.Result == RemoteEnd.CameHome ? null : "the process is no longer away");
+            return request.Task;
+        }
+        try
+        {
+            _frames.Write(MessageKind.ComeHome, new ComeHome { Reason = reason });
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            request.TrySetResult($"lost {Node}: {e.Message}");
+            return request.Task;
+        }
+        _deputy?.Interrupt(_home.RootPid);
+        return request.Task;
+    }
+
+    private void PassOn(int signal)
+    {
+        try
+        {
+            _frames.Write(MessageKind.ForwardSignal, new ForwardSignal { Signal = (uint)signal });
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The reader learns of the loss and ends the process.
+        }
+    }
+
+    private void Serve()
+    {
+        string? loss = null;
+        try
+        {
+            while (!_end.Task.IsCompleted)
+            {
+                var frame = _frames.Read();
+                if (frame is null)
+                {
+                    loss = $"{Node} closed the connection";
+                    break;
+                }
+                Handle(frame.Value);
+            }
+        }
+        catch (Exception e) when (e is FrameException or IOException or ObjectDisposedException or InvalidDataException)
+        {
+            loss = e.Message;
+        }
+        catch (InvalidOperationException) when (_home.Completion.IsCompleted)
+        {
+            loss = "the home process is gone";
+        }
+        if (loss is not null && !_end.Task.IsCompleted)
+        {
+            _notice($"lost the process on {Node} ({loss}); it is ended");
+            _home.SignalRoot(9); // SIGKILL: the deputy cannot go on alone, and its parent must learn the process is gone
+            Finish(RemoteEnd.Lost, "the process was lost");
+        }
+    }
+
+    private void Handle(Frame frame)
+    {
+        switch (frame.Kind)
+        {
+            case MessageKind.Call:
+                var call = CallCodec.FromWire(frame.Read(Call.Parser));
+                var result = _home.WithStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call)).GetAwaiter().GetResult();
+                _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
+                break;
+            case MessageKind.GuestExit:
+                var exit = frame.Read(GuestExit.Parser);
+                var outcome = new ExitOutcome(exit.ExitCode, (int)exit.Signal, exit.CoreDumped, 0);
+                // The deputy exits under the injection: the task faults or never finishes; either way it ends.
+                _ = _home.WithStopped(_home.RootPid, tracee => { _deputy!.End(tracee, outcome); return 0; });
+                Finish(RemoteEnd.Ended, "the process ended");
+                break;
+            case MessageKind.GoingHome:
+                ComeHome();
+                break;
+            case MessageKind.StayingAway:
+                string why = frame.Read(StayingAway.Parser).Message;
+                Interlocked.Exchange(ref _homeRequest, null)?.TrySetResult(why);
+                break;
+            case MessageKind.Notice:
+                _notice(frame.Read(Notice.Parser).Text);
+                break;
+            default:
+                throw new FrameException($"{Node} sent {FrameStream.Describe(frame.Kind)} during the process's stay");
+        }
+    }
+
+    /// <summary>The guest sends the process home: its image into the deputy, then it runs here.</summary>
+    private void ComeHome()
+    {
+        try
+        {
+            using var image = ImageReceiver.Receive(_frames, Node);
+            _home.WithStopped(_home.RootPid, tracee => { _deputy!.ComeHome(tracee, image.Reader); return 0; }).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is MigrationException or Restore.RestoreException or ImageException or Sandbox.Injection.RemoteSyscallException)
+        {
+            // The guest stays where it is; so does the process (the deputy stands in again).
+            TryWrite(MessageKind.Restored, new Restored { Ok = false, Message = e.Message });
+            Interlocked.Exchange(ref _homeRequest, null)?.TrySetResult(e.Message);
+            return;
+        }
+        TryWrite(MessageKind.Restored, new Restored { Ok = true });
+        Finish(RemoteEnd.CameHome, null);
+    }
+
+    private void Finish(RemoteEnd end, string? answer)
+    {
+        _end.TrySetResult(end);
+        Interlocked.Exchange(ref _homeRequest, null)?.TrySetResult(answer);
+        _ = _frames.DisposeAsync().AsTask();
+    }
+
+    private void TryWrite(MessageKind kind, Google.Protobuf.IMessage message)
+    {
+        try
+        {
+            _frames.Write(kind, message);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // Lost: the next read says so.
+        }
+    }
+}

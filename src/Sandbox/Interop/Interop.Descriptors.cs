@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Mosix.Sandbox.Interop;
+
+/// <summary>Moving standard descriptors out of a child's reach (the guest host's channel to its agent).</summary>
+public static partial class Descriptors
+{
+    private const int F_DUPFD_CLOEXEC = 1030, O_RDWR = 2, O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "dup2", SetLastError = true)]
+    private static partial int Dup2(int from, int to);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    /// <summary>
+    /// A close-on-exec copy of <paramref name="fd"/> above the standard three, and <paramref name="fd"/>
+    /// itself pointed at /dev/null: this process keeps the channel, its children never see it.
+    /// </summary>
+    /// <exception cref="IOException">The kernel refused (out of descriptors).</exception>
+    public static SafeFileHandle MoveAside(int fd)
+    {
+        int copy = Fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0)
+            throw new IOException($"cannot copy descriptor {fd}: {Errno.Describe(Marshal.GetLastSystemError())}");
+        int devNull = Open("/dev/null", O_RDWR | O_CLOEXEC);
+        if (devNull < 0 || Dup2(devNull, fd) < 0)
+            throw new IOException($"cannot point descriptor {fd} at /dev/null: {Errno.Describe(Marshal.GetLastSystemError())}");
+        Close(devNull);
+        return new SafeFileHandle(copy, ownsHandle: true);
+    }
+}
