@@ -51,7 +51,8 @@ internal sealed class CaptureMemory(int pid, ImageWriter writer) : IDisposable
         return mappings;
     }
 
-    public void Dispose() => _writing.Wait(); // never leave a write running on a buffer we drop
+    /// <summary>Never leaves a write running on a buffer we drop; its failure, if any, was or will be reported by <see cref="Write"/>.</summary>
+    public void Dispose() => ((IAsyncResult)_writing).AsyncWaitHandle.WaitOne();
 
     private static Mapping Describe(Vma area)
     {

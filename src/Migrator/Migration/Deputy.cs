@@ -142,16 +142,22 @@ public sealed class Deputy : IDeputyRole
     public void End(Tracee tracee, ExitOutcome outcome)
     {
         Ending = true;
-        using var remote = RemoteSyscalls.Enter(tracee);
-        if (outcome.Signal != 0)
+        using (var remote = RemoteSyscalls.Enter(tracee))
         {
-            // Default disposition, unblocked: the signal then does to the deputy what it did to the incarnation.
+            if (outcome.Signal == 0)
+            {
+                remote.Syscall(Sys.ExitGroup, (ulong)outcome.ExitCode);
+                return;
+            }
+            // Default disposition: the signal then does to the deputy what it did to the incarnation.
             var dfl = new byte[32];
             using var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize);
             remote.Syscall(Sys.RtSigaction, (ulong)outcome.Signal, scratch.Put(0, dfl), 0, 8);
-            remote.Syscall(Sys.Kill, (ulong)tracee.Tid, (ulong)outcome.Signal);
         }
-        remote.Syscall(Sys.ExitGroup, (ulong)outcome.ExitCode);
+        // Sent from outside, not injected: an injected kill's signal would be met at a stop of the
+        // injection's single step and go undelivered. This one is pending when the deputy resumes,
+        // reaches the supervisor as the deputy's own (Ending), and takes its default action.
+        Libc.Kill(tracee.Tid, outcome.Signal);
     }
 
     /// <summary>

@@ -120,7 +120,8 @@ public sealed class GuestHost
                         _home.Answer(CallCodec.FromWire(wire) with { InterruptedBy = (int)wire.InterruptedBy });
                         break;
                     case MessageKind.ForwardSignal:
-                        _incarnation!.SignalRoot((int)frame.Read(ForwardSignal.Parser).Signal);
+                        int signal = (int)frame.Read(ForwardSignal.Parser).Signal;
+                        _incarnation!.SignalRoot(signal);
                         break;
                     case MessageKind.ComeHome:
                         GoHome(frame.Read(ComeHome.Parser).Reason);

@@ -74,9 +74,10 @@ public sealed class CheckpointCommandLineTests
     }
 
     [Test]
-    public void Migrate_UnknownAction_Gives2()
+    public void Migrate_ActionThatIsNoNodeName_Gives2()
     {
-        CommandResult result = _runner.MigrateRaw(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "fly");
+        // Any word is a node's name (migrate PID NODE); words with blanks are not.
+        CommandResult result = _runner.MigrateRaw(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "fly away");
         CheckpointAssert.OneLineError(result, "migrate", ExitStatus.Exited(2));
         Assert.That(result.StderrText, Does.Contain("fly"), "the error names the action");
     }

@@ -58,6 +58,14 @@ public sealed class RunningCommand : IDisposable
             Assert.Fail($"{CommandLine}: pid {Pid} was already gone when sending {Signals.Name(signal)}");
     }
 
+    /// <summary>Writes to the command's stdin (started with <see cref="RunOptions.KeepStdinOpen"/>).</summary>
+    public void WriteStdin(string text)
+    {
+        var stdin = _process.StandardInput.BaseStream;
+        stdin.Write(Encoding.UTF8.GetBytes(text));
+        stdin.Flush();
+    }
+
     public void CloseStdin()
     {
         try

@@ -1,0 +1,241 @@
+using Mosix.Tests.Agent;
+using Mosix.Tests.Harness;
+using NUnit.Framework;
+
+namespace Mosix.Tests.Migration;
+
+/// <summary>
+/// Migration between two agents on 127.0.0.1: real programs started with mosrun at node1 are moved
+/// mid-run to node2 with <c>migrate PID node2</c> (and some back home), and must print, write and
+/// end exactly as a native run does. Failures: the target agent killed mid-transfer, the home mosrun
+/// killed while the process is away.
+/// </summary>
+[TestFixture, NonParallelizable]
+public sealed class ClusterMigrationTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private AgentCluster _cluster = null!;
+    private ScratchDirectory _scratch = null!;
+
+    [OneTimeSetUp]
+    public void StartCluster()
+    {
+        _cluster = new AgentCluster();
+        _cluster.Start(2);
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node2"), Patience, () => "node1 never saw node2");
+    }
+
+    [OneTimeTearDown]
+    public void StopCluster() => _cluster.Dispose();
+
+    [SetUp]
+    public void CreateScratch() => _scratch = ScratchDirectory.Create();
+
+    [TearDown]
+    public void RemoveScratch()
+    {
+        _scratch.Dispose();
+        AgentProcess.WaitFor(() => GuestHosts().Count == 0, TimeSpan.FromSeconds(15), () => $"guest hosts left running: {string.Join(", ", GuestHosts())}");
+    }
+
+    [Test]
+    public void ACpuBoundProgramMovedMidRunPrintsWhatItPrintsNatively()
+    {
+        string[] program = [RepoPaths.TestProgram("compute"), "2500000000"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = Mosrun(program);
+        Thread.Sleep(300);
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.EqualTo(native.ExitCode));
+            Assert.That(result.StderrText, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Python3MovedAwayAndBackPrintsWhatItPrintsNatively()
+    {
+        string[] program = ["python3", "-c", "import sys\nprint('started', flush=True)\nx = 0\nfor i in range(12_000_000): x = (x * 31 + i) % 1_000_003\nprint('result', x)\nsys.exit(4)"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        Thread.Sleep(500);
+        Assert.That(Migrate(run, "home"), Does.StartWith("back home from node2").Or.Contain("at home"));
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.EqualTo(4));
+        });
+    }
+
+    [Test]
+    public void AwayItReadsStdinAndAFileAndWritesAFileAndStdoutAtHome()
+    {
+        string input = _scratch.WriteFile("work/input.txt", "line one\nline two\n");
+        string[] program = [RepoPaths.TestProgram("migrate_io"), input, "written.txt"];
+        var native = CommandRunner.Run(program, Options() with { Stdin = "x"u8.ToArray() });
+        string nativeFile = File.ReadAllText(Path.Combine(_scratch.Work, "written.txt"));
+        File.Delete(Path.Combine(_scratch.Work, "written.txt"));
+
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        run.WriteStdin("x");
+        run.CloseStdin();
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+            Assert.That(result.ExitCode, Is.EqualTo(3));
+            Assert.That(File.ReadAllText(Path.Combine(_scratch.Work, "written.txt")), Is.EqualTo(nativeFile));
+        });
+    }
+
+    [Test]
+    public void AForkAwayFromHomeBringsTheProcessHomeFirst()
+    {
+        string[] program = [RepoPaths.TestProgram("migrate_fork")];
+        var native = CommandRunner.Run(program, Options() with { Stdin = "g"u8.ToArray() });
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        run.WriteStdin("g");
+        run.CloseStdin();
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(result.StdoutText, Does.Contain("child exited 7; same pid: yes"));
+        });
+    }
+
+    [Test]
+    public void KilledFromTheHomeShellWhileAwayItDiesAsItWouldNatively([Values(2, 15)] int signal)
+    {
+        using var run = Mosrun([RepoPaths.TestProgram("compute"), "50000000000"]);
+        Thread.Sleep(300);
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        Libc.Kill(ProgramPid(run), signal);
+        var result = run.WaitForExit();
+        Assert.That(result.ExitCode, Is.EqualTo(128 + signal), "killed by the same signal, as the shell sees it");
+    }
+
+    [Test]
+    public void ACallThatCannotBeServedAwayEndsTheProcessWithAMessageOrFailsWithMinusE()
+    {
+        string[] program = [RepoPaths.TestProgram("migrate_ioctl")];
+        using (var ended = Mosrun(program))
+        {
+            ended.WaitForStdout("started");
+            Migrate(ended, "node2");
+            ended.WriteStdin("i");
+            var result = ended.WaitForExit();
+            Assert.That(result.StderrText, Does.Contain("mosrun: migrate_ioctl: ioctl(0x1, 0xc0404d58, ...) cannot be served away from home"));
+            Assert.That(result.ExitCode, Is.EqualTo(128 + 9));
+        }
+        using (var failed = Mosrun(program, "-e"))
+        {
+            failed.WaitForStdout("started");
+            Migrate(failed, "node2");
+            failed.WriteStdin("i");
+            var result = failed.WaitForExit();
+            Assert.That(result.StdoutText, Does.Contain("ioctl: -1 Function not implemented"));
+            Assert.That(result.StderrText, Is.Empty);
+            Assert.That(result.ExitCode, Is.Zero);
+        }
+    }
+
+    [Test]
+    public void AMoveToAnUnknownNodeLeavesTheProcessRunningAtHome()
+    {
+        string[] program = [RepoPaths.TestProgram("compute"), "1500000000"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = Mosrun(program);
+        Thread.Sleep(200);
+        var refused = RunMigrate(run, "node9");
+        Assert.That(refused.ExitCode, Is.EqualTo(1));
+        Assert.That(refused.StderrText.TrimEnd(), Is.EqualTo("migrate: the process stays where it is: no node 'node9' is known to this node's agent (see mosmon)"));
+        Assert.That(run.WaitForExit().StdoutText, Is.EqualTo(native.StdoutText));
+    }
+
+    [Test]
+    public void WhenTheTargetAgentDiesMidTransferTheProcessGoesOnAtHome()
+    {
+        var node3 = _cluster.StartMember("node3");
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node3"), Patience, () => "node1 never saw node3");
+        string[] program = [RepoPaths.TestProgram("migrate_big"), "1024", "6"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        using var migrate = CommandRunner.Start([AgentCluster.Bin("migrate"), run.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "node3"], Options());
+        AgentProcess.WaitFor(() => GuestHosts().Count > 0, Patience, () => "no guest host started on node3");
+        node3.Dispose(); // the agent, and with it the relay, gone mid-image
+        var answer = migrate.WaitForExit();
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(answer.ExitCode, Is.EqualTo(1), answer.StdoutText);
+            Assert.That(answer.StderrText, Does.StartWith("migrate: the process stays where it is"));
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void WhenTheHomeMosrunIsKilledTheIncarnationIsKilledToo()
+    {
+        using var run = Mosrun([RepoPaths.TestProgram("compute"), "50000000000"]);
+        Thread.Sleep(300);
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        Assert.That(GuestHosts(), Has.Count.EqualTo(1));
+        run.SendSignal(9);
+        run.WaitForExit();
+        AgentProcess.WaitFor(() => GuestHosts().Count == 0, TimeSpan.FromSeconds(15), () => "the guest host outlived its home");
+    }
+
+    private RunOptions Options()
+    {
+        var environment = TestEnvironment.For(_scratch.Home, Environment.UserName);
+        environment["MOSIX_STATE"] = _cluster.StateFor("node1");
+        return new RunOptions { WorkingDirectory = _scratch.Work, Environment = environment, Timeout = TimeSpan.FromMinutes(3) };
+    }
+
+    private RunningCommand Mosrun(string[] program, params string[] options) =>
+        CommandRunner.Start([AgentCluster.Bin("mosrun"), .. options, .. program], Options() with { KeepStdinOpen = true });
+
+    private CommandResult RunMigrate(RunningCommand run, string action) =>
+        CommandRunner.Run([AgentCluster.Bin("migrate"), run.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), action], Options());
+
+    private string Migrate(RunningCommand run, string action)
+    {
+        var result = RunMigrate(run, action);
+        Assert.That(result.ExitCode, Is.Zero, result.Describe($"migrate {action}"));
+        return result.StdoutText;
+    }
+
+    /// <summary>The program under mosrun: its child, forked by its tracer thread (so look in every task).</summary>
+    private static int ProgramPid(RunningCommand run) =>
+        Directory.EnumerateDirectories($"/proc/{run.Pid}/task")
+            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(pid => int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture))
+            .Single();
+
+    /// <summary>Guest hosts running now (mosix guest processes), by pid.</summary>
+    private static List<int> GuestHosts() =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(d => d!.All(char.IsAsciiDigit))
+            .Select(d => int.Parse(d!, System.Globalization.CultureInfo.InvariantCulture))
+            .Where(pid =>
+            {
+                try { return File.ReadAllText($"/proc/{pid}/cmdline").StartsWith(AgentCluster.Bin("mosix") + "\0guest", StringComparison.Ordinal); }
+                catch (IOException) { return false; }
+            })
+            .ToList();
+}
