@@ -55,7 +55,7 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
             {
                 Log.GuestAccepted(logger, home, offer.HomePid, offer.Command, guest.Id);
                 await link.Frames.WriteAsync(MessageKind.GuestAccepted, new GuestAccepted { Node = options.Name, GuestPid = (uint)guest.Id }, stop);
-                await ByteRelay.RunAsync(link.Frames.Stream, new DuplexPipes(guest.StandardOutput.BaseStream, guest.StandardInput.BaseStream), stop);
+                await ByteRelay.RunAsync(link.Frames.Stream, new DuplexStream(guest.StandardOutput.BaseStream, guest.StandardInput.BaseStream), stop);
             }
             finally
             {
@@ -101,35 +101,6 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
         {
             guest.Kill(entireProcessTree: true); // its incarnation dies with it (PTRACE_O_EXITKILL)
             await guest.WaitForExitAsync(CancellationToken.None);
-        }
-    }
-
-    /// <summary>A child's stdout and stdin as one stream, for the relay.</summary>
-    private sealed class DuplexPipes(Stream output, Stream input) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancel = default) => output.ReadAsync(buffer, cancel);
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancel = default) => input.WriteAsync(buffer, cancel);
-        public override Task FlushAsync(CancellationToken cancel) => input.FlushAsync(cancel);
-        public override int Read(byte[] buffer, int offset, int count) => output.Read(buffer, offset, count);
-        public override void Write(byte[] buffer, int offset, int count) => input.Write(buffer, offset, count);
-        public override void Flush() => input.Flush();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                input.Dispose(); // the guest's stdin ends: it learns home is gone
-                output.Dispose();
-            }
-            base.Dispose(disposing);
         }
     }
 }

@@ -28,7 +28,7 @@ internal static class GuestCommand
         var log = new StreamWriter(new FileStream(Descriptors.MoveAside(2), FileAccess.Write, bufferSize: 0)) { AutoFlush = true };
         Directory.SetCurrentDirectory("/");
 
-        var channel = new JoinedStream(new FileStream(fromHome, FileAccess.Read, bufferSize: 0), new FileStream(toHome, FileAccess.Write, bufferSize: 0));
+        var channel = new DuplexStream(new FileStream(fromHome, FileAccess.Read, bufferSize: 0), new FileStream(toHome, FileAccess.Write, bufferSize: 0));
         var frames = new FrameStream(channel, GuestRoute.MaxPayload);
         var host = new GuestHost(frames, log);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
@@ -38,32 +38,5 @@ internal static class GuestCommand
         });
         string stub = Path.Combine(AppContext.BaseDirectory, "mosix-restore");
         return host.Run(stub);
-    }
-
-    /// <summary>Two pipes as one stream for the frames.</summary>
-    private sealed class JoinedStream(Stream input, Stream output) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, count);
-        public override int Read(Span<byte> buffer) => input.Read(buffer);
-        public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
-        public override void Write(ReadOnlySpan<byte> buffer) => output.Write(buffer);
-        public override void Flush() => output.Flush();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                input.Dispose();
-                output.Dispose();
-            }
-            base.Dispose(disposing);
-        }
     }
 }
