@@ -58,7 +58,7 @@ public sealed class ControlServer(ControlSocket control, ControlAnswers answers,
             {
                 if (request.Kind == MessageKind.GuestOffer)
                 {
-                    // The connection becomes the process's route to its guest.
+                    // A process leaving: the answer is where its guest host waits, and the connection ends.
                     await routing.RouteAsync(frames, request.Read(Shim.Wire.Messages.GuestOffer.Parser), stop);
                     return;
                 }

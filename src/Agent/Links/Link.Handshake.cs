@@ -43,7 +43,7 @@ public sealed partial class Link
                 throw new LinkException($"its welcome names '{welcome.Node}' but its certificate '{proof.NodeName}'");
             if (welcome.Node == self.Node)
                 throw new LinkException("it is this node itself");
-            var link = new Link(frames, proof.NodeName!, $"{host}:{port}", (Features)welcome.Features & ProtocolVersion.Supported);
+            var link = new Link(frames, proof.NodeName!, $"{host}:{port}", (Features)welcome.Features & ProtocolVersion.Supported, (socket.LocalEndPoint as IPEndPoint)?.Address);
             tls = null; // the link owns it now
             return link;
         }
@@ -75,6 +75,7 @@ public sealed partial class Link
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         deadline.CancelAfter(timeout);
         string remote = (socket.RemoteEndPoint as IPEndPoint)?.ToString() ?? "?";
+        var local = (socket.LocalEndPoint as IPEndPoint)?.Address;
         var proof = new PeerProof();
         var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         var frames = new FrameStream(tls);
@@ -98,7 +99,7 @@ public sealed partial class Link
                 Node = self.Node,
                 MaxFrame = Frame.DefaultMaxPayload,
             }, deadline.Token);
-            return new Link(frames, proof.NodeName!, remote, (Features)hello.Features & ProtocolVersion.Supported);
+            return new Link(frames, proof.NodeName!, remote, (Features)hello.Features & ProtocolVersion.Supported, local);
         }
         catch (Exception e) when (e is not LinkException)
         {

@@ -1,3 +1,4 @@
+using System.Net;
 using Mosix.Shim.Wire;
 
 namespace Mosix.Agent.Links;
@@ -15,12 +16,13 @@ public sealed partial class Link : IAsyncDisposable
 {
     private readonly FrameStream _frames;
 
-    private Link(FrameStream frames, string peerNode, string remote, Features features)
+    private Link(FrameStream frames, string peerNode, string remote, Features features, IPAddress? localAddress)
     {
         _frames = frames;
         PeerNode = peerNode;
         Remote = remote;
         Features = features;
+        LocalAddress = localAddress;
     }
 
     /// <summary>The peer's node name, as its certificate proved it.</summary>
@@ -29,7 +31,11 @@ public sealed partial class Link : IAsyncDisposable
     /// <summary>The peer's address, for logs.</summary>
     public string Remote { get; }
 
-    /// <summary>The link's frames, for a migration's offer and then its relay.</summary>
+    /// <summary>The address of this end: for an accepted link, the one the peer reached us by
+    /// (where a guest host listens for its home, which can evidently reach it).</summary>
+    public IPAddress? LocalAddress { get; }
+
+    /// <summary>The link's frames.</summary>
     public FrameStream Frames => _frames;
 
     /// <summary>The features both sides announced.</summary>

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Mosix.Agent.Configuration;
 using Mosix.Agent.Links;
 using Mosix.Agent.Logging;
 using Mosix.Agent.Node;
+using Mosix.Shim.Security;
 using Mosix.Shim.Wire;
 using Mosix.Shim.Wire.Messages;
 
@@ -12,16 +14,22 @@ namespace Mosix.Agent.Migration;
 /// <summary>
 /// The target agent's part of a migration: a GuestOffer on an incoming link is admitted (or
 /// refused: blocked, full, leaving), a guest host (<c>mosix guest</c>) is started as this agent's
-/// user, and bytes are relayed between the link and the guest's stdin and stdout until either ends.
+/// user with the channel's key on its stdin, and home is told where the guest host listens. The
+/// agent then only watches: the process's bytes go between home and guest host directly.
 /// </summary>
 /// <remarks>
 /// The agent itself traces nothing: the guest host is its own process, so a crashing guest never
-/// takes the agent down, and the agent's runtime never owns a tracer thread.
+/// takes the agent down, and the agent's runtime never owns a tracer thread. The guest host's
+/// stdin stays open while the agent lives: its end (this agent stopping, or dying) sends the
+/// process home, so guests leave before their node does.
 /// </remarks>
 public sealed class GuestReception(AgentOptions options, NodeState node, ILogger<GuestReception> logger)
 {
-    /// <summary>How long a guest host may take to end once its link is gone.</summary>
-    private static readonly TimeSpan EndPatience = TimeSpan.FromSeconds(5);
+    /// <summary>How long a new guest host may take to say where it listens.</summary>
+    private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a guest host may take to send its process home once told to leave.</summary>
+    private static readonly TimeSpan LeavePatience = TimeSpan.FromSeconds(60);
 
     /// <summary>The guest host program, beside mosixd in bin/.</summary>
     public static string GuestHostPath => Path.Combine(AppContext.BaseDirectory, "mosix");
@@ -34,6 +42,12 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
             string reason = node.Leaving ? $"{options.Name} is leaving the cluster" : node.Blocked ? $"{options.Name} accepts no guests now (mosctl block)" : $"{options.Name} has all the guests it takes";
             Log.GuestRefused(logger, home, reason);
             await link.Frames.WriteAsync(MessageKind.Refusal, new Refusal { Reason = reason }, stop);
+            return;
+        }
+        if (offer.ChannelKey.Length != SealedStream.KeySize || link.LocalAddress is not { } address)
+        {
+            node.GuestLeft();
+            await link.Frames.WriteAsync(MessageKind.Refusal, new Refusal { Reason = "the offer carries no usable channel key" }, stop);
             return;
         }
         Process guest;
@@ -53,9 +67,25 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
         {
             try
             {
+                int port = await StartChannelAsync(guest, offer, address, home, stop);
                 Log.GuestAccepted(logger, home, offer.HomePid, offer.Command, guest.Id);
-                await link.Frames.WriteAsync(MessageKind.GuestAccepted, new GuestAccepted { Node = options.Name, GuestPid = (uint)guest.Id }, stop);
-                await ByteRelay.RunAsync(link.Frames.Stream, new DuplexStream(guest.StandardOutput.BaseStream, guest.StandardInput.BaseStream), stop);
+                await link.Frames.WriteAsync(MessageKind.GuestAccepted, new GuestAccepted
+                {
+                    Node = options.Name,
+                    GuestPid = (uint)guest.Id,
+                    Channel = new IPEndPoint(address, port).ToString(),
+                }, stop);
+                await guest.WaitForExitAsync(stop);
+            }
+            catch (Exception e) when (e is FrameException or IOException or TimeoutException)
+            {
+                string reason = $"{options.Name}'s guest host did not start: {e.Message}";
+                Log.GuestRefused(logger, home, reason);
+                await TryRefuseAsync(link, reason, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                // The agent is stopping: closing the guest host's stdin below sends the process home.
             }
             finally
             {
@@ -63,6 +93,41 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
                 node.GuestLeft();
                 Log.GuestLeft(logger, home, offer.HomePid, guest.HasExited ? guest.ExitCode : -1);
             }
+        }
+    }
+
+    /// <summary>Gives the guest host the key and the address; its answer is the port it listens on.</summary>
+    private static async Task<int> StartChannelAsync(Process guest, GuestOffer offer, IPAddress address, string home, CancellationToken stop)
+    {
+        var pipe = new FrameStream(new DuplexStream(guest.StandardOutput.BaseStream, guest.StandardInput.BaseStream));
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        patience.CancelAfter(StartPatience);
+        try
+        {
+            await pipe.WriteAsync(MessageKind.GuestStart, new GuestStart
+            {
+                ChannelKey = offer.ChannelKey,
+                ListenAddress = address.ToString(),
+                HomeNode = home,
+            }, patience.Token);
+            var listening = (await pipe.ExpectAsync(MessageKind.GuestListening, patience.Token)).Read(GuestListening.Parser);
+            return listening.Port is > 0 and <= 65535 ? (int)listening.Port : throw new FrameException($"it announced port {listening.Port}");
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no port within {StartPatience.TotalSeconds:0} s");
+        }
+    }
+
+    private static async Task TryRefuseAsync(Link link, string reason, CancellationToken stop)
+    {
+        try
+        {
+            await link.Frames.WriteAsync(MessageKind.Refusal, new Refusal { Reason = reason }, stop);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Home is gone too.
         }
     }
 
@@ -90,9 +155,12 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
         return guest;
     }
 
+    /// <summary>Closes the guest host's stdin (leave now) and waits for it to send its process home and end.</summary>
     private static async Task EndAsync(Process guest)
     {
-        using var patience = new CancellationTokenSource(EndPatience);
+        if (!guest.HasExited)
+            guest.StandardInput.Close();
+        using var patience = new CancellationTokenSource(LeavePatience);
         try
         {
             await guest.WaitForExitAsync(patience.Token);

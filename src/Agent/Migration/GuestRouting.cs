@@ -1,8 +1,11 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Mosix.Agent.Configuration;
 using Mosix.Agent.Links;
 using Mosix.Agent.Logging;
 using Mosix.Agent.Node;
+using Mosix.Shim.Security;
 using Mosix.Shim.Wire;
 using Mosix.Shim.Wire.Messages;
 
@@ -10,14 +13,15 @@ namespace Mosix.Agent.Migration;
 
 /// <summary>
 /// The home agent's part of a migration: a local mosrun's GuestOffer names a node; this agent
-/// dials that node's agent on a new authenticated link, passes the offer on, and once the target
-/// accepts, relays bytes between the mosrun's control connection and the link.
+/// dials that node's agent on a new authenticated link and passes the offer on with a fresh
+/// channel key. Once the target accepts, the mosrun gets the key and the guest host's address and
+/// dials it itself: this agent's part ends there (the process's bytes never pass through agents).
 /// </summary>
 public sealed class GuestRouting(AgentOptions options, Dissemination dissemination, IServiceProvider services, ILogger<GuestRouting> logger)
 {
     private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Serves the rest of <paramref name="control"/>'s life: an error reply, or the relay.</summary>
+    /// <summary>Answers <paramref name="control"/>'s offer: an error, or GuestAccepted with the channel's key.</summary>
     public async Task RouteAsync(FrameStream control, GuestOffer offer, CancellationToken stop)
     {
         if (services.GetService(typeof(Link.LocalIdentity)) is not Link.LocalIdentity self)
@@ -42,6 +46,7 @@ public sealed class GuestRouting(AgentOptions options, Dissemination disseminati
         }
         await using (link)
         {
+            byte[] key = RandomNumberGenerator.GetBytes(SealedStream.KeySize);
             try
             {
                 await link.Frames.WriteAsync(MessageKind.GuestOffer, new GuestOffer
@@ -50,22 +55,25 @@ public sealed class GuestRouting(AgentOptions options, Dissemination disseminati
                     HomePid = offer.HomePid,
                     Command = offer.Command,
                     MemoryBytes = offer.MemoryBytes,
+                    ChannelKey = ByteString.CopyFrom(key),
                 }, stop);
                 var accepted = (await link.Frames.ExpectAsync(MessageKind.GuestAccepted, stop)).Read(GuestAccepted.Parser);
+                accepted.ChannelKey = ByteString.CopyFrom(key);
                 await control.WriteAsync(MessageKind.GuestAccepted, accepted, stop);
                 Log.GuestRouted(logger, offer.HomePid, offer.Command, link.PeerNode);
             }
             catch (RefusedException e)
             {
                 await ErrorAsync(control, $"{link.PeerNode} refused the process: {e.Message}", stop);
-                return;
             }
             catch (Exception e) when (e is FrameException or IOException)
             {
                 await ErrorAsync(control, $"lost {link.PeerNode} while it considered the offer: {e.Message}", stop);
-                return;
             }
-            await ByteRelay.RunAsync(control.Stream, link.Frames.Stream, stop);
+            finally
+            {
+                CryptographicOperations.ZeroMemory(key);
+            }
         }
     }
 

@@ -66,7 +66,7 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
             }
             catch
             {
-                frames.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                frames.Dispose();
                 throw;
             }
             lock (_lock)

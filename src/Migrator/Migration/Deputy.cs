@@ -24,6 +24,12 @@ public sealed class Deputy : IDeputyRole
     /// <summary><c>1: mov $34, %eax; syscall; jmp 1b</c>: pause(2) forever, so signals are seen at once.</summary>
     private static readonly byte[] s_pauseLoop = [0xb8, 0x22, 0x00, 0x00, 0x00, 0x0f, 0x05, 0xeb, 0xf7];
 
+    /// <summary>Where the loop's <c>syscall</c> is: every forwarded call is injected through it, so
+    /// no call has to search the deputy's memory for one.</summary>
+    private const int SyscallInLoop = 5;
+
+    private ulong _syscall;
+
     private readonly Action<int> _onSignal;
     private ulong _scratch, _scratchSize;
 
@@ -81,6 +87,7 @@ public sealed class Deputy : IDeputyRole
             code = remote.Checked(Sys.Mmap, 0, Mman.PageSize, rw, anonymous, ulong.MaxValue, 0);
             ProcessMemory.TryWrite(tracee.Tid, code, s_pauseLoop);
             remote.Checked(Sys.Mprotect, code, Mman.PageSize, Mman.PROT_READ | Mman.PROT_EXEC);
+            _syscall = code + SyscallInLoop;
             _scratch = remote.Checked(Sys.Mmap, 0, InitialScratch, rw, anonymous, ulong.MaxValue, 0);
             _scratchSize = InitialScratch;
         }
@@ -97,7 +104,7 @@ public sealed class Deputy : IDeputyRole
     /// <summary>Runs a forwarded call inside the deputy and returns what its kernel answered.</summary>
     public ForwardedResult Execute(Tracee tracee, ForwardedCall call)
     {
-        using var remote = RemoteSyscalls.Enter(tracee);
+        using var remote = RemoteSyscalls.Enter(tracee, _syscall);
         ulong needed = DeputyExecutor.SpaceFor(call);
         if (needed > _scratchSize)
             Grow(remote, needed);

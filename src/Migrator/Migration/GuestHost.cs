@@ -34,6 +34,12 @@ public sealed class GuestHost
     private int _leaving;
     private volatile bool _wentHome, _lost;
 
+    // Arrival: until the guest has told home "restored", leaving means abandoning (home keeps the
+    // process); after that home may already be the deputy, so the process must arrive and go home.
+    private readonly Lock _arrival = new();
+    private bool _committed, _arrived, _abandoned;
+    private string? _leaveOnArrival;
+
     public GuestHost(FrameStream frames, TextWriter log)
     {
         _frames = frames;
@@ -47,6 +53,14 @@ public sealed class GuestHost
     {
         if (!Arrive(restoreStub))
             return 1;
+        string? leave;
+        lock (_arrival)
+        {
+            _arrived = true;
+            leave = _leaveOnArrival;
+        }
+        if (leave is not null)
+            GoHome(leave);
         var reader = new Thread(ReadFromHome) { IsBackground = true, Name = "guest: from home" };
         reader.Start();
         var outcome = _incarnation!.Completion.GetAwaiter().GetResult();
@@ -65,7 +79,7 @@ public sealed class GuestHost
         {
             image = ImageReceiver.Receive(_frames, "home");
         }
-        catch (MigrationException e)
+        catch (Exception e) when (e is MigrationException or ObjectDisposedException)
         {
             Refuse(e.Message);
             return false;
@@ -85,6 +99,12 @@ public sealed class GuestHost
                 return _incarnation.WithStopped(_incarnation.RootPid, tracee =>
                 {
                     Restorer.Restore(tracee, image.Reader, RestoreOptions.Migration);
+                    lock (_arrival)
+                    {
+                        if (_abandoned)
+                            throw new MigrationException("this node sent the process away before it arrived");
+                        _committed = true;
+                    }
                     _frames.Write(MessageKind.Restored, new Restored { Ok = true });
                     var next = _frames.Read();
                     if (next is not { Kind: MessageKind.Proceed } proceed)
@@ -148,11 +168,28 @@ public sealed class GuestHost
         _incarnation!.SignalRoot(Signals.SIGKILL);
     }
 
-    /// <summary>This node sends its guest away (migrate PID out, mosctl expel): it goes home.</summary>
+    /// <summary>
+    /// This node sends its guest away (migrate PID out, mosctl expel, its agent stopping): it goes
+    /// home; one still arriving is abandoned instead, and home keeps it.
+    /// </summary>
     public void SendHome(string reason)
     {
-        if (_calls is { Armed: true })
-            GoHome(reason);
+        lock (_arrival)
+        {
+            if (!_committed)
+            {
+                _abandoned = true;
+                _log.WriteLine($"mosix guest: abandoning the arrival: {reason}");
+                _frames.Dispose(); // wakes the receiving thread; home sees the channel close and keeps the process
+                return;
+            }
+            if (!_arrived)
+            {
+                _leaveOnArrival ??= reason;
+                return;
+            }
+        }
+        GoHome(reason);
     }
 
     /// <summary>Starts taking the process home (asked by home, or for a call only home can make); false if it cannot go.</summary>

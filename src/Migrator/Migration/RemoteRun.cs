@@ -178,7 +178,7 @@ public sealed class RemoteRun
         {
             case MessageKind.Call:
                 var call = CallCodec.FromWire(frame.Read(Call.Parser));
-                var result = _home.WithStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call)).GetAwaiter().GetResult();
+                var result = _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
                 _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
                 break;
             case MessageKind.GuestExit:
@@ -226,7 +226,7 @@ public sealed class RemoteRun
     {
         _end.TrySetResult(end);
         Interlocked.Exchange(ref _homeRequest, null)?.TrySetResult(answer);
-        _ = _frames.DisposeAsync().AsTask();
+        _frames.Dispose();
     }
 
     private void TryWrite(MessageKind kind, Google.Protobuf.IMessage message)

@@ -11,7 +11,9 @@ namespace Mosix.Migrator.Migration;
 /// </summary>
 internal sealed class WireHomeChannel(FrameStream frames) : IHomeChannel
 {
-    private readonly SemaphoreSlim _answered = new(0, 1);
+    // No spinning while the call is at home: the spinner would take a core from the threads that
+    // answer it (the reader here, the deputy's tracer at home on a small machine).
+    private readonly ManualResetEventSlim _answered = new(false, spinCount: 0);
     private ForwardedResult? _result;
     private volatile bool _lost;
 
@@ -28,21 +30,21 @@ internal sealed class WireHomeChannel(FrameStream frames) : IHomeChannel
             return ForwardedResult.Error(Errno.EIO); // home is gone; the reader ends the process
         }
         _answered.Wait();
-        return Interlocked.Exchange(ref _result, null) ?? ForwardedResult.Error(Errno.EIO);
+        _answered.Reset();
+        return Interlocked.Exchange(ref _result, null) ?? ForwardedResult.Error(Errno.EIO); // none: home was lost
     }
 
     /// <summary>The reader thread got the answer to the call in flight.</summary>
     public void Answer(ForwardedResult result)
     {
         _result = result;
-        _answered.Release();
+        _answered.Set();
     }
 
     /// <summary>Home is gone: the call in flight, and any later one, fail with EIO.</summary>
     public void Lose()
     {
         _lost = true;
-        if (_answered.CurrentCount == 0)
-            _answered.Release();
+        _answered.Set();
     }
 }

@@ -47,6 +47,14 @@ public sealed class RemoteSyscalls : IDisposable
         return new RemoteSyscalls(tracee, saved, SyscallInstruction.Find(tracee.Tid));
     }
 
+    /// <summary>Opens an injection scope through a <c>syscall</c> instruction the caller placed and
+    /// knows (a deputy's own loop): no search of the tracee's memory.</summary>
+    public static RemoteSyscalls Enter(Tracee tracee, ulong syscallAddress)
+    {
+        TracerThread.AssertOwner();
+        return new RemoteSyscalls(tracee, Registers.Get(tracee.Tid), syscallAddress);
+    }
+
     /// <summary>Executes system call <paramref name="number"/> in the tracee; its raw result (-errno on failure).</summary>
     public long Syscall(long number, params ReadOnlySpan<ulong> args)
     {

@@ -92,6 +92,46 @@ public sealed partial class Supervisor
         return result.Task;
     }
 
+    /// <summary>
+    /// <see cref="WithStopped{T}"/> for a dedicated thread that blocks until the action ran: its
+    /// result, or its exception rethrown. The wait does not spin: a spinning waiter takes the CPU
+    /// the tracer thread and the tracee need (on two cores, a forwarded call's round trip
+    /// doubled), and there is no task whose continuation would hop through the thread pool.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The process has exited.</exception>
+    public T RunStopped<T>(int tid, Func<Tracee, T> action)
+    {
+        var done = new ManualResetEventSlim(false, spinCount: 0); // no kernel handle: nothing to dispose
+        T value = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        int finished = 0;
+        void Finish(Exception? e)
+        {
+            if (Interlocked.Exchange(ref finished, 1) == 1)
+                return;
+            if (e is not null)
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            done.Set();
+        }
+        bool posted = Tracer.Post(() => RequestInterrupt(tid, new PendingStop(
+            tracee =>
+            {
+                try
+                {
+                    value = action(tracee);
+                    Finish(null);
+                }
+                catch (TraceeGoneException) { throw; } // the loop must learn of it too; it calls Fail
+                catch (Exception e) { Finish(e); }
+            },
+            Finish)));
+        if (!posted)
+            throw new InvalidOperationException($"process {tid} has exited");
+        done.Wait();
+        error?.Throw();
+        return value;
+    }
+
     /// <summary>Sends <paramref name="signal"/> to the root process (kill(2), from any thread).</summary>
     public void SignalRoot(int signal) => Interop.Libc.Kill(RootPid, signal);
 

@@ -5,7 +5,7 @@ namespace Mosix.Shim.Wire;
 /// One reader and one writer at a time: reads are not thread-safe, and writes are serialised by a
 /// lock so two senders never interleave their frames.
 /// </remarks>
-public sealed class FrameStream(Stream stream, int maxPayload = Frame.DefaultMaxPayload) : IAsyncDisposable
+public sealed class FrameStream(Stream stream, int maxPayload = Frame.DefaultMaxPayload) : IAsyncDisposable, IDisposable
 {
     private readonly byte[] _header = new byte[Frame.HeaderSize];
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -129,6 +129,13 @@ public sealed class FrameStream(Stream stream, int maxPayload = Frame.DefaultMax
     public async ValueTask DisposeAsync()
     {
         await stream.DisposeAsync();
+        _writeLock.Dispose();
+    }
+
+    /// <summary>For the blocking users (migration threads).</summary>
+    public void Dispose()
+    {
+        stream.Dispose();
         _writeLock.Dispose();
     }
 }

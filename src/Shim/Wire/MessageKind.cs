@@ -5,7 +5,7 @@ namespace Mosix.Shim.Wire;
 /// or reuse one; retire a kind by leaving its number unused here.
 /// </summary>
 /// <remarks>1-99: links between agents. 100-199: the local control socket. 200-299: migration
-/// (an agent's GuestOffer, then the home and the guest talking through the relaying agents).</remarks>
+/// (an agent's GuestOffer, then the home and the guest talking on their own sealed channel).</remarks>
 public enum MessageKind : ushort
 {
     // Links between agents (docs/protocol.md, "Links").
@@ -44,7 +44,7 @@ public enum MessageKind : ushort
     /// <summary>mosrun to its agent (control socket), then that agent to the target's (a new link).</summary>
     GuestOffer = 200,
 
-    /// <summary>The target took the guest; from now on the agents relay bytes.</summary>
+    /// <summary>The target took the guest and says where its channel waits.</summary>
     GuestAccepted = 201,
 
     /// <summary>Raw image bytes, in order.</summary>
@@ -82,4 +82,13 @@ public enum MessageKind : ushort
 
     /// <summary>A line for the user, guest to home.</summary>
     Notice = 217,
+
+    /// <summary>Home's first frame on the channel.</summary>
+    ChannelHello = 218,
+
+    /// <summary>Target agent to a new guest host (its stdin): the key and where to listen.</summary>
+    GuestStart = 219,
+
+    /// <summary>Guest host to its agent (its stdout): the channel's port.</summary>
+    GuestListening = 220,
 }

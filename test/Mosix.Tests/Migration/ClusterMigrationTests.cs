@@ -175,13 +175,34 @@ public sealed class ClusterMigrationTests
         run.WaitForStdout("started");
         using var migrate = CommandRunner.Start([AgentCluster.Bin("migrate"), run.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), "node3"], Options());
         AgentProcess.WaitFor(() => GuestHosts().Count > 0, Patience, () => "no guest host started on node3");
-        node3.Dispose(); // the agent, and with it the relay, gone mid-image
+        node3.Dispose(); // the agent gone mid-image: its guest host abandons the arrival
         var answer = migrate.WaitForExit();
         var result = run.WaitForExit();
         Assert.Multiple(() =>
         {
             Assert.That(answer.ExitCode, Is.EqualTo(1), answer.StdoutText);
             Assert.That(answer.StderrText, Does.StartWith("migrate: the process stays where it is"));
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void WhenTheTargetAgentStopsWhileTheProcessIsAwayItComesHomeAndFinishes()
+    {
+        var node4 = _cluster.StartMember("node4");
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node4"), Patience, () => "node1 never saw node4");
+        string[] program = [RepoPaths.TestProgram("migrate_big"), "64", "150"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        Assert.That(Migrate(run, "node4"), Does.StartWith("moved to node4"));
+        int guestHost = GuestHosts().Single();
+        node4.Stop(); // a node leaving: its guests go home before it goes
+        AgentProcess.WaitFor(() => !Directory.Exists($"/proc/{guestHost}"), Patience, () => "the guest host stayed after its agent");
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
             Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
             Assert.That(result.ExitCode, Is.Zero);
         });
