@@ -38,6 +38,7 @@ public sealed class RemoteRun
     private readonly TaskCompletionSource<RemoteEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<string?>? _homeRequest;
     private Deputy? _deputy;
+    private DirectCalls? _direct;
 
     private RemoteRun(Supervisor home, FrameStream frames, string node, Action<string> notice)
     {
@@ -85,6 +86,7 @@ public sealed class RemoteRun
                 // (those are served on this thread), and if this side fails now the guest loses home and ends it.
                 frames.Write(MessageKind.Proceed, new Proceed { Unserved = (UnservedCalls)unserved });
                 run._deputy = Deputy.Become(tracee, run.PassOn);
+                run._direct = DirectCalls.For(home.RootPid);
                 return 0;
             }).GetAwaiter().GetResult();
         }
@@ -178,7 +180,9 @@ public sealed class RemoteRun
         {
             case MessageKind.Call:
                 var call = CallCodec.FromWire(frame.Read(Call.Parser));
-                var result = _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
+                var result = _direct is { } direct && direct.TryExecute(call, out var quick)
+                    ? quick
+                    : _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
                 _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
                 break;
             case MessageKind.GuestExit:
@@ -227,6 +231,7 @@ public sealed class RemoteRun
         _end.TrySetResult(end);
         Interlocked.Exchange(ref _homeRequest, null)?.TrySetResult(answer);
         _frames.Dispose();
+        _direct?.Dispose();
     }
 
     private void TryWrite(MessageKind kind, Google.Protobuf.IMessage message)

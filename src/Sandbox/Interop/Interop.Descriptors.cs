@@ -20,6 +20,9 @@ public static partial class Descriptors
     [LibraryImport("libc", EntryPoint = "close")]
     private static partial int Close(int fd);
 
+    /// <summary>Closes a raw descriptor this process holds (one pidfd_getfd gave, say).</summary>
+    public static void CloseRaw(int fd) => Close(fd);
+
     /// <summary>
     /// A close-on-exec copy of <paramref name="fd"/> above the standard three, and <paramref name="fd"/>
     /// itself pointed at /dev/null: this process keeps the channel, its children never see it.

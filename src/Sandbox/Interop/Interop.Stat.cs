@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace Mosix.Sandbox.Interop;
 
-/// <summary>stat(2), for the identity of a file (device, inode, size, modification time).</summary>
+/// <summary>stat(2) and fstat(2), for the identity of a file (device, inode, size, modification time) and the type of a descriptor.</summary>
 public static partial class FileStat
 {
     /// <summary>The fields of struct stat (x86-64 layout) that identify a file's contents.</summary>
@@ -11,6 +11,19 @@ public static partial class FileStat
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int RawStat(string path, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "fstat", SetLastError = true)]
+    private static unsafe partial int RawFstat(int fd, byte* buffer);
+
+    /// <summary>What a descriptor is: its st_mode and, for a device, st_rdev; null if it cannot be stat'ed.</summary>
+    public static unsafe (uint Mode, ulong Rdev)? TypeOf(int fd)
+    {
+        byte* buffer = stackalloc byte[144];
+        if (RawFstat(fd, buffer) != 0)
+            return null;
+        var s = new ReadOnlySpan<byte>(buffer, 144);
+        return (BinaryPrimitives.ReadUInt32LittleEndian(s[24..]), BinaryPrimitives.ReadUInt64LittleEndian(s[40..]));
+    }
 
     /// <summary>The file's identity, or null if it cannot be stat'ed.</summary>
     public static unsafe Identity? Of(string path)

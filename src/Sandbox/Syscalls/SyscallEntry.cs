@@ -18,5 +18,13 @@ public sealed record SyscallEntry(
     int Errno = 0,
     string? Note = null)
 {
+    /// <summary>
+    /// For a Home call on a descriptor (argument 0): when that descriptor is a plain file (a regular
+    /// file, a directory, /dev/null, /dev/zero), home may make the call itself on a copy of the
+    /// descriptor (<c>DirectCalls</c>): the same open file, offset and flags, and nothing in the
+    /// call depends on which process makes it: it cannot block, stop or signal anyone.
+    /// </summary>
+    public bool OnPlainFileDirect { get; init; }
+
     public override string ToString() => $"{Name}({Number})";
 }

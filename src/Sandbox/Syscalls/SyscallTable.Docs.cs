@@ -47,7 +47,9 @@ public static partial class SyscallTable
         md.Append("| number | name | class | arguments | note |\n| ---: | --- | --- | --- | --- |\n");
         foreach (var e in All)
         {
-            var cls = e.Class == SyscallClass.Refused ? $"refused ({ErrnoName(e.Errno)})" : ClassName(e.Class);
+            var cls = e.Class == SyscallClass.Refused ? $"refused ({ErrnoName(e.Errno)})"
+                : e.OnPlainFileDirect ? $"{ClassName(e.Class)} (direct on plain files)"
+                : ClassName(e.Class);
             var args = e.Args.Count == 0 ? "none" : string.Join(", ", e.Args.Select(Render));
             var note = (e.Note ?? "").Replace("|", "\\|", StringComparison.Ordinal);
             md.Append($"| {e.Number} | `{e.Name}` | {cls} | {args} | {note} |\n");

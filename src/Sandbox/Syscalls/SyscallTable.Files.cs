@@ -5,20 +5,21 @@ using static Mosix.Sandbox.Syscalls.ArgShape; // inside the namespace so it wins
 public static partial class SyscallTable
 {
     // Descriptors belong to the deputy: every call on one is forwarded home, where the kernel
-    // keeps offsets, locks and pipe buffers true.
+    // keeps offsets, locks and pipe buffers true. HomeDirect calls on a plain file are made by
+    // home itself on a copy of the deputy's descriptor: the same open file, without a ptrace stop.
     private static SyscallEntry[] Files() =>
     [
-        Home(0, "read", Fd, OutCounted(2), Int),
-        Home(1, "write", Fd, In(2), Int),
+        HomeDirect(0, "read", Fd, OutCounted(2), Int),
+        HomeDirect(1, "write", Fd, In(2), Int),
         Home(3, "close", Fd),
-        Home(5, "fstat", Fd, StructOut(144)),
-        Home(8, "lseek", Fd, Int, Int),
+        HomeDirect(5, "fstat", Fd, StructOut(144)),
+        HomeDirect(8, "lseek", Fd, Int, Int),
         Home(16, "ioctl", Fd, Int, Ptr) with
         {
             Note = "the argument's shape depends on the request: terminal and other requests get handlers",
         },
-        Home(17, "pread64", Fd, OutCounted(2), Int, Int),
-        Home(18, "pwrite64", Fd, In(2), Int, Int),
+        HomeDirect(17, "pread64", Fd, OutCounted(2), Int, Int),
+        HomeDirect(18, "pwrite64", Fd, In(2), Int, Int),
         Home(19, "readv", Fd, IoVecOut(2), Int),
         Home(20, "writev", Fd, IoVecIn(2), Int),
         Home(22, "pipe", StructOut(8)),
@@ -30,16 +31,16 @@ public static partial class SyscallTable
             Note = "the third argument is an int or a struct (flock, f_owner_ex) depending on the command",
         },
         Home(73, "flock", Fd, Int),
-        Home(74, "fsync", Fd),
-        Home(75, "fdatasync", Fd),
-        Home(77, "ftruncate", Fd, Int),
+        HomeDirect(74, "fsync", Fd),
+        HomeDirect(75, "fdatasync", Fd),
+        HomeDirect(77, "ftruncate", Fd, Int),
         Home(78, "getdents", Fd, OutCounted(2), Int),
         Home(91, "fchmod", Fd, Int),
         Home(93, "fchown", Fd, Int, Int),
-        Home(138, "fstatfs", Fd, StructOut(120)),
+        HomeDirect(138, "fstatfs", Fd, StructOut(120)),
         Home(162, "sync"),
         Home(187, "readahead", Fd, Int, Int),
-        Home(217, "getdents64", Fd, OutCounted(2), Int),
+        HomeDirect(217, "getdents64", Fd, OutCounted(2), Int),
         Home(221, "fadvise64", Fd, Int, Int, Int),
         Home(275, "splice", Fd, StructInOut(8), Fd, StructInOut(8), Int, Int),
         Home(276, "tee", Fd, Fd, Int, Int),

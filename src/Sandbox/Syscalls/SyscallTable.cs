@@ -67,6 +67,10 @@ public static partial class SyscallTable
     private static SyscallEntry Home(int nr, string name, params ArgShape[] args) =>
         new(nr, name, SyscallClass.Home, args);
 
+    /// <summary>A <see cref="Home"/> call on a descriptor that home may make itself when the descriptor is a plain file.</summary>
+    private static SyscallEntry HomeDirect(int nr, string name, params ArgShape[] args) =>
+        Home(nr, name, args) with { OnPlainFileDirect = true };
+
     /// <summary>Native at home; elsewhere the process migrates home first.</summary>
     private static SyscallEntry BringHome(int nr, string name, string note, params ArgShape[] args) =>
         new(nr, name, SyscallClass.BringHome, args, Note: note);

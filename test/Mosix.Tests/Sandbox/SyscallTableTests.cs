@@ -33,6 +33,23 @@ public sealed partial class SyscallTableTests
     }
 
     [Test]
+    public void CallsMadeDirectlyOnPlainFilesAreHomeCallsOnADescriptorWithNoPathOrDescriptorBesides()
+    {
+        var direct = SyscallTable.All.Where(e => e.OnPlainFileDirect).ToList();
+        Assert.That(direct.Select(e => e.Name), Is.SupersetOf(new[] { "read", "write", "lseek", "pread64", "pwrite64", "fstat" }));
+        Assert.Multiple(() =>
+        {
+            foreach (var e in direct)
+            {
+                Assert.That(e.Class, Is.EqualTo(SyscallClass.Home), e.Name);
+                Assert.That(e.Args[0].Kind, Is.EqualTo(ArgKind.Fd), $"{e.Name}: argument 0 is the descriptor copied");
+                Assert.That(e.Args.Skip(1).Select(a => a.Kind), Has.None.EqualTo(ArgKind.Fd).And.None.EqualTo(ArgKind.Path).And.None.EqualTo(ArgKind.IoVecIn).And.None.EqualTo(ArgKind.IoVecOut),
+                    $"{e.Name}: only argument 0 may refer to the deputy's objects, and buffers are flat");
+            }
+        });
+    }
+
+    [Test]
     public void NumbersAndNamesAreUnique()
     {
         Assert.That(SyscallTable.All.Select(e => e.Number), Is.Unique);
