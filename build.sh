@@ -4,7 +4,7 @@
 #   ./build.sh          build native and managed code into bin/
 #   ./build.sh demo     build, then show mosrun at work
 #   ./build.sh test     build, then run every test; ends with "N passed, M failed"
-#   ./build.sh bench    build, then run the benchmarks (bench/run.sh; options after "bench" go to it)
+#   ./build.sh bench    build, then run the benchmarks (bench/run.sh, checkpoint.sh, migration.sh; options after "bench" go to run.sh)
 #   ./build.sh clean    remove bin/ and the build folders
 #   ./build.sh cluster N      build, then start N local agents on 127.0.0.1 (scripts/cluster.sh)
 #   ./build.sh cluster stop   stop them again
@@ -100,6 +100,7 @@ case "${1:-build}" in
     bench) build; need_packages hyperfine:hyperfine proot:proot strace:strace || true; shift
         "$ROOT/bench/run.sh" "$@"
         "$ROOT/bench/checkpoint.sh" $([[ " $* " == *" --quick "* ]] && echo --quick)
+        "$ROOT/bench/migration.sh" $([[ " $* " == *" --quick "* ]] && echo --quick)
         gossip_simulation ;;
     cluster) shift; [ "${1:-}" = stop ] || [ "${1:-}" = status ] || build; "$ROOT/scripts/cluster.sh" "$@" ;;
     clean) rm -rf "$BIN"; find "$ROOT/src" "$ROOT/test" -depth -type d \( -name bin -o -name obj \) -exec rm -rf {} + ;;

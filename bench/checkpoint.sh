@@ -15,10 +15,11 @@ SIZES=(64 256 1024)
 
 # Descriptors inherited from whoever started us would be inherited by the process, and a pipe
 # to an outside process cannot be checkpointed: close them (bash reads this script on 255).
-for fd in /proc/$$/fd/*; do
-    fd=${fd##*/}
+# (List them first: a redirection on the loop would make bash save stderr on a descriptor of its
+# own, which the loop would then close.)
+for fd in $(ls /proc/$$/fd); do
     if ((fd > 2 && fd != 255)); then eval "exec $fd>&-"; fi
-done 2>/dev/null
+done
 
 work=$(mktemp -d /tmp/mosix-ckbench.XXXXXX)
 holders=()

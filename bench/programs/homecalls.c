@@ -1,10 +1,12 @@
 /* homecalls.c - the cost of a call made at home while the process runs elsewhere.
  *
- * usage: homecalls COUNT lseek|write4k
+ * usage: homecalls COUNT lseek|write4k|pipe4k
  *
  * lseek:   COUNT lseek(fd, 0, SEEK_CUR) on a file: a home call with no payload (the offset
  *          lives in the deputy's descriptor).
  * write4k: COUNT write(fd, 4 KiB) to /dev/null: a home call carrying a 4 KiB buffer.
+ * pipe4k:  COUNT write(3, 4 KiB): the caller opens descriptor 3 on a pipe, which home writes
+ *          from inside the deputy (the process that writes a pipe matters: SIGPIPE).
  * Waits for a line on stdin first, so the runner can move it away before the loop starts,
  * then prints the mean time per call in microseconds ("us/call N.NN") on stderr and a
  * checksum line on stdout.
@@ -27,12 +29,12 @@ static double now(void)
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: homecalls COUNT lseek|write4k\n");
+        fprintf(stderr, "usage: homecalls COUNT lseek|write4k|pipe4k\n");
         return 2;
     }
     long n = strtol(argv[1], NULL, 10);
     int seek = strcmp(argv[2], "lseek") == 0;
-    int fd = open(seek ? "/proc/self/exe" : "/dev/null", seek ? O_RDONLY : O_WRONLY);
+    int fd = strcmp(argv[2], "pipe4k") == 0 ? 3 : open(seek ? "/proc/self/exe" : "/dev/null", seek ? O_RDONLY : O_WRONLY);
     if (fd < 0) {
         perror("open");
         return 1;

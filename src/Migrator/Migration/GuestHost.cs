@@ -74,6 +74,21 @@ public sealed class GuestHost
     /// <summary>Image in, restored, home told, Proceed awaited. False (and the stub gone) if any step fails.</summary>
     private bool Arrive(string restoreStub)
     {
+        // The restorer stub starts while the image streams in: its start is not the process's freeze.
+        _calls = new GuestSyscalls(_home, homePid: 0) { TakeHome = entry => GoHome($"{entry.Name} is made at home") };
+        _calls.CannotServe += OnCannotServe;
+        try
+        {
+            _incarnation = Supervisor.Start(
+                SpawnRequest.WithCurrentEnvironment(restoreStub, ["mosix-restore"]),
+                new SupervisorOptions { Policy = TrapPolicy.Guest, SyscallHandler = _calls });
+        }
+        catch (Exception e) when (e is SpawnException or InvalidOperationException)
+        {
+            Refuse($"cannot start the restorer stub: {e.Message}");
+            return false;
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         ImageReceiver image;
         try
         {
@@ -81,24 +96,22 @@ public sealed class GuestHost
         }
         catch (Exception e) when (e is MigrationException or ObjectDisposedException)
         {
+            _incarnation.SignalRoot(Signals.SIGKILL);
             Refuse(e.Message);
             return false;
         }
+        var received = clock.Elapsed;
         using (image)
         {
-            int homePid = image.Reader.Metadata.Origin.Pid;
-            _calls = new GuestSyscalls(_home, homePid) { TakeHome = entry => GoHome($"{entry.Name} is made at home") };
-            _calls.CannotServe += OnCannotServe;
+            _calls.HomePid = image.Reader.Metadata.Origin.Pid;
             try
             {
-                _incarnation = Supervisor.Start(
-                    SpawnRequest.WithCurrentEnvironment(restoreStub, ["mosix-restore"]),
-                    new SupervisorOptions { Policy = TrapPolicy.Guest, SyscallHandler = _calls });
                 if (!_incarnation.Executed.Wait(StartPatience))
                     throw new MigrationException("the restorer stub did not start");
                 return _incarnation.WithStopped(_incarnation.RootPid, tracee =>
                 {
                     Restorer.Restore(tracee, image.Reader, RestoreOptions.Migration);
+                    _log.WriteLine($"mosix guest: image of {image.Bytes >> 20} MiB received in {received.TotalMilliseconds:F0} ms, restored in {(clock.Elapsed - received).TotalMilliseconds:F0} ms");
                     lock (_arrival)
                     {
                         if (_abandoned)
@@ -117,10 +130,9 @@ public sealed class GuestHost
                     return true;
                 }).GetAwaiter().GetResult();
             }
-            catch (Exception e) when (e is MigrationException or SpawnException or ImageException or RestoreException or FrameException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is MigrationException or ImageException or RestoreException or FrameException or IOException or InvalidOperationException)
             {
-                if (_incarnation is not null)
-                    _incarnation.SignalRoot(Signals.SIGKILL);
+                _incarnation.SignalRoot(Signals.SIGKILL);
                 Refuse(e.Message);
                 return false;
             }

@@ -13,6 +13,9 @@ namespace Mosix.Sandbox.Forwarding;
 /// </summary>
 public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHandler
 {
+    /// <summary>The process's pid at home, which getpid answers away (known once the image is in).</summary>
+    public int HomePid { get; set; } = homePid;
+
     private const ulong MAP_ANONYMOUS = 0x20;
     private const long ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTART_RESTARTBLOCK = 516;
 
@@ -55,7 +58,7 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
             {
                 SyscallClass.Local when entry.Name == "mmap" => (regs.Arg(3) & MAP_ANONYMOUS) != 0 ? null : GoHome(entry),
                 SyscallClass.Local => null,
-                SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => homePid,
+                SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => HomePid,
                 SyscallClass.Virtual or SyscallClass.Home => Forward(tracee, regs, entry),
                 SyscallClass.Refused => -entry.Errno,
                 _ => GoHome(entry),
