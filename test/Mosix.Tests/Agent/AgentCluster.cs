@@ -32,7 +32,10 @@ public sealed class AgentCluster : IDisposable
     }
 
     /// <summary>Starts one member of the cluster (credentials from node1's CA) and waits until its control socket answers.</summary>
-    public AgentProcess StartMember(string name, params string[] extraArgs)
+    public AgentProcess StartMember(string name, params string[] extraArgs) => StartMember(name, launcher: [], extraArgs);
+
+    /// <summary>As <see cref="StartMember(string, string[])"/>, the agent's command line after <paramref name="launcher"/> (a namespace wrapper, say).</summary>
+    public AgentProcess StartMember(string name, IReadOnlyList<string> launcher, params string[] extraArgs)
     {
         string state = StateFor(name);
         if (name == "node1")
@@ -40,15 +43,15 @@ public sealed class AgentCluster : IDisposable
         else
             Enroll(name, state);
         string seed = _agents.FirstOrDefault(a => a.Name == "node1")?.Endpoint ?? "";
-        return StartAgent(name, state, seed.Length > 0 ? ["--seed", seed, .. extraArgs] : extraArgs);
+        return StartAgent(name, state, seed.Length > 0 ? ["--seed", seed, .. extraArgs] : extraArgs, launcher: launcher);
     }
 
     /// <summary>Starts an agent with whatever credentials <paramref name="state"/> holds (or none).</summary>
-    public AgentProcess StartAgent(string name, string state, IEnumerable<string> extraArgs, RunOptions? options = null)
+    public AgentProcess StartAgent(string name, string state, IEnumerable<string> extraArgs, RunOptions? options = null, IReadOnlyList<string>? launcher = null)
     {
         int port = FreePort();
         bool credentials = File.Exists(Path.Combine(state, "tls", "node.crt"));
-        var argv = new List<string> { Bin("mosixd"), "--state", state, "--name", name, "--interval", "0.5" };
+        var argv = new List<string>(launcher ?? []) { Bin("mosixd"), "--state", state, "--name", name, "--interval", "0.5" };
         if (credentials)
             argv.AddRange(["--listen", $"127.0.0.1:{port}"]);
         argv.AddRange(extraArgs);

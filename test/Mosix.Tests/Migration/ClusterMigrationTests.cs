@@ -240,23 +240,7 @@ public sealed class ClusterMigrationTests
         return result.StdoutText;
     }
 
-    /// <summary>The program under mosrun: its child, forked by its tracer thread (so look in every task).</summary>
-    private static int ProgramPid(RunningCommand run) =>
-        Directory.EnumerateDirectories($"/proc/{run.Pid}/task")
-            .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(pid => int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture))
-            .Single();
+    private static int ProgramPid(RunningCommand run) => GuestProcesses.ChildrenOf(run.Pid).Single();
 
-    /// <summary>Guest hosts running now (mosix guest processes), by pid.</summary>
-    private static List<int> GuestHosts() =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(d => d!.All(char.IsAsciiDigit))
-            .Select(d => int.Parse(d!, System.Globalization.CultureInfo.InvariantCulture))
-            .Where(pid =>
-            {
-                try { return File.ReadAllText($"/proc/{pid}/cmdline").StartsWith(AgentCluster.Bin("mosix") + "\0guest", StringComparison.Ordinal); }
-                catch (IOException) { return false; }
-            })
-            .ToList();
+    private static List<int> GuestHosts() => GuestProcesses.Hosts();
 }
