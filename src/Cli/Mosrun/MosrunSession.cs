@@ -42,7 +42,8 @@ internal sealed class MosrunSession : IDisposable
         ["chkexit"] => await CheckpointAsync("migrate chkexit", CheckpointAction.Exit),
         ["home"] => Relocation.BringHome(),
         ["move", var node] => Relocation.MoveTo(node),
-        ["status"] => new ControlLine.Reply(true, $"{Relocation.Where ?? "home"} {Relocation.State} {_supervisor.RootPid}"),
+        // WHERE STATE PID COMMAND (the command last: it may hold blanks); mosps reads it.
+        ["status"] => new ControlLine.Reply(true, $"{Relocation.Where ?? "home"} {Relocation.State} {_supervisor.RootPid} {ProcessStatus.Comm(_supervisor.RootPid) ?? "?"}"),
         _ => new ControlLine.Reply(false, $"unknown request '{request}'"),
     };
 

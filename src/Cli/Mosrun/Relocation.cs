@@ -55,7 +55,7 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
             {
                 Node = node,
                 HomePid = (uint)supervisor.RootPid,
-                Command = Comm(supervisor.RootPid),
+                Command = ProcessStatus.Comm(supervisor.RootPid) ?? "?",
                 MemoryBytes = ResidentBytes(supervisor.RootPid),
             };
             var (frames, guest) = GuestRoute.Open(StateDirectory.Resolve(null), offer, RoutePatience);
@@ -103,18 +103,6 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
     }
 
     private static void Notice(string text) => Console.Error.WriteLine($"mosrun: {text}");
-
-    private static string Comm(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return "?";
-        }
-    }
 
     private static ulong ResidentBytes(int pid)
     {

@@ -46,12 +46,21 @@ public sealed class Deputy : IDeputyRole
 
     private int _interruptsAsked;
 
-    public void SignalArrived(int signal)
+    public int SignalArrived(int signal)
     {
         if (signal == InterruptSignal && Interlocked.Exchange(ref _interruptsAsked, 0) > 0)
-            return; // ours, and it found no call to cut short
+            return 0; // ours, and it found no call to cut short
         _onSignal(signal);
+        return StopsTheJob(signal) ? Libc.SIGSTOP : 0;
     }
+
+    /// <summary>
+    /// Ctrl-Z and friends stop the incarnation away and the deputy at home: the deputy's stop is what
+    /// stops mosrun and shows the shell a stopped job; the SIGCONT of fg or bg reaches the deputy,
+    /// which passes it on. (A program that catches SIGTSTP runs its handler away while its job shows
+    /// stopped at home: the deputy cannot know the incarnation's dispositions of the moment.)
+    /// </summary>
+    private static bool StopsTheJob(int signal) => signal is Libc.SIGSTOP or Libc.SIGTSTP or Libc.SIGTTIN or Libc.SIGTTOU;
 
     /// <summary>Cuts short the forwarded call the deputy may be blocked in (any thread).</summary>
     public void Interrupt(int pid)
@@ -120,6 +129,8 @@ public sealed class Deputy : IDeputyRole
         if (signal == InterruptSignal && Interlocked.Exchange(ref _interruptsAsked, 0) > 0)
             return result; // a move cut it short: InterruptedBy 0, the call is made again
         _onSignal(signal);
+        if (StopsTheJob(signal))
+            tracee.SignalToDeliver = Libc.SIGSTOP; // taken when the deputy goes on: see SignalArrived
         return result with { InterruptedBy = signal };
     }
 

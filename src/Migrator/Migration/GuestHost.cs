@@ -253,7 +253,7 @@ public sealed class GuestHost
 
     private void OnCannotServe(string call, UnservedCallPolicy policy)
     {
-        string program = _incarnation is { } s && TryReadComm(s.RootPid) is { } comm ? comm : "the process";
+        string program = _incarnation is { } s && ProcessStatus.Comm(s.RootPid) is { } comm ? comm : "the process";
         switch (policy)
         {
             case UnservedCallPolicy.Fail:
@@ -265,18 +265,6 @@ public sealed class GuestHost
                 Send(MessageKind.Notice, new Notice { Text = $"{program}: {call} cannot be served away from home; the process is ended (mosrun -e makes such calls fail instead)" });
                 _incarnation!.SignalRoot(Signals.SIGKILL);
                 return;
-        }
-    }
-
-    private static string? TryReadComm(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").TrimEnd('\n');
-        }
-        catch (IOException)
-        {
-            return null;
         }
     }
 

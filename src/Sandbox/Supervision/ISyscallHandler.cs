@@ -31,7 +31,9 @@ public interface IDeputyRole
     /// A signal reached the deputy (someone signalled the home pid). It is never delivered at home:
     /// the deputy's handlers point into memory it no longer has. Usually passed on to the incarnation.
     /// </summary>
-    void SignalArrived(int signal);
+    /// <returns>The signal the deputy itself then takes: SIGSTOP for a stop signal (the job stops at
+    /// home, where its shell sees it, as the process stops away), else 0.</returns>
+    int SignalArrived(int signal);
 
     /// <summary>True once the deputy is to end: signals then take their course.</summary>
     bool Ending { get; }

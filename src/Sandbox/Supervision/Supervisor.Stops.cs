@@ -23,7 +23,7 @@ public sealed partial class Supervisor
         if (tracee.Deputy is { Ending: false } deputy && signal != Libc.SIGTRAP)
         {
             // Not for the deputy's own handlers (its memory is gone): for the incarnation.
-            deputy.SignalArrived(signal);
+            tracee.SignalToDeliver = deputy.SignalArrived(signal);
             Resume(tracee);
             return;
         }

@@ -43,7 +43,7 @@ public sealed class OwnerCommandTests
     public void Commands_without_an_agent_say_so_in_one_line()
     {
         using var scratch = ScratchDirectory.Create();
-        foreach (var argv in new[] { new[] { "mosctl", "status" }, ["mosmon", "--once"], ["mosps"] })
+        foreach (var argv in new[] { new[] { "mosctl", "status" }, ["mosmon", "--once"] })
         {
             var result = CommandRunner.Run([AgentCluster.Bin(argv[0]), "--state", scratch.Work, .. argv[1..]]);
             Assert.That(result.ExitCode, Is.EqualTo(1), result.Describe(argv[0]));
@@ -53,12 +53,15 @@ public sealed class OwnerCommandTests
     }
 
     [Test]
-    public void Mosps_answers_through_the_agent()
+    public void Mosps_needs_no_agent_and_lists_nothing_when_nothing_runs()
     {
-        using var cluster = new AgentCluster();
-        var alone = cluster.StartAgent("alone", cluster.StateFor("alone"), []);
-        var result = CommandRunner.Run([AgentCluster.Bin("mosps"), "--state", alone.State, "--json"]);
+        using var scratch = ScratchDirectory.Create();
+        var options = new RunOptions { Environment = TestEnvironment.For(scratch.Home, Environment.UserName) };
+        var result = CommandRunner.Run([AgentCluster.Bin("mosps"), "--json"], options);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.Describe("mosps"));
-        Assert.That(result.StdoutText.Trim(), Is.EqualTo("[]"), "no processes under Mosix yet");
+        Assert.That(result.StdoutText.Trim(), Is.EqualTo("[]"), "no mosrun of this user runs");
+        var bad = CommandRunner.Run([AgentCluster.Bin("mosps"), "--bogus"], options);
+        Assert.That(bad.ExitCode, Is.EqualTo(2));
+        Assert.That(bad.StderrText.TrimEnd(), Does.StartWith("mosps: ").And.Not.Contain("\n"));
     }
 }

@@ -1,3 +1,4 @@
+using Mosix.Sandbox.Supervision;
 using Mosix.Tests.Agent;
 using Mosix.Tests.Harness;
 using NUnit.Framework;
@@ -206,6 +207,67 @@ public sealed class ClusterMigrationTests
             Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
             Assert.That(result.ExitCode, Is.Zero);
         });
+    }
+
+    [Test]
+    public void MospsShowsWhereEachProcessRunsAndItsState()
+    {
+        using var stays = Mosrun([RepoPaths.TestProgram("compute"), "50000000000"]);
+        using var leaves = Mosrun([RepoPaths.TestProgram("compute"), "50000000000"]);
+        Thread.Sleep(300);
+        Assert.That(Migrate(leaves, "node2"), Does.StartWith("moved to node2"));
+        int home = ProgramPid(stays), away = ProgramPid(leaves);
+
+        var listed = CommandRunner.Run([AgentCluster.Bin("mosps")], Options());
+        Assert.That(listed.ExitCode, Is.Zero, listed.Describe("mosps"));
+        var lines = listed.StdoutText.TrimEnd().Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "PID", "WHERE", "STATE", "COMMAND" }));
+            Assert.That(lines.Skip(1).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))),
+                Is.EquivalentTo(new[] { $"{home} here running compute", $"{away} node2 running compute" }));
+        });
+
+        leaves.SendSignal(9);
+        stays.SendSignal(9);
+        stays.WaitForExit();
+        leaves.WaitForExit();
+    }
+
+    [Test]
+    public void CtrlZWhileAwayStopsTheJobAtHomeAndContinuingItFinishesAsNatively()
+    {
+        string[] program = [RepoPaths.TestProgram("compute"), "2500000000"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = Mosrun(program);
+        Thread.Sleep(300);
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        int deputy = ProgramPid(run);
+        int incarnation = GuestProcesses.ChildrenOf(GuestHosts().Single()).Single();
+
+        Libc.Kill(deputy, 20); // SIGTSTP to the home pid, as the terminal's Ctrl-Z or kill -TSTP sends it
+        AgentProcess.WaitFor(() => ProcessStatus.IsStopped(run.Pid), Patience, () => "mosrun did not stop with its job");
+        AgentProcess.WaitFor(() => CpuTicks(incarnation) == CpuTicks(incarnation, afterMs: 300), Patience, () => "the incarnation kept computing");
+        var listed = CommandRunner.Run([AgentCluster.Bin("mosps"), "--json"], Options());
+        Assert.That(listed.StdoutText, Does.Contain("\"state\": \"stopped\""), listed.Describe("mosps --json"));
+
+        Libc.Kill(run.Pid, 18); // SIGCONT, as fg sends it to the job's process group
+        Libc.Kill(deputy, 18);
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.EqualTo(native.ExitCode));
+        });
+    }
+
+    /// <summary>utime + stime of a process (clock ticks), optionally read again after a pause.</summary>
+    private static long CpuTicks(int pid, int afterMs = 0)
+    {
+        Thread.Sleep(afterMs);
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        string[] f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(f[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(f[12], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Test]
