@@ -94,7 +94,7 @@ public sealed class AgentCluster : IDisposable
     }
 
     /// <summary>A port nobody listens on now (the kernel's pick); the agent binds it a moment later.</summary>
-    private static int FreePort()
+    public static int FreePort()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
