@@ -10,6 +10,7 @@
  *               program must inherit, forward signals aimed at mosrun, stop or die
  *               the way the supervised program did
  *  - control.c  mosrun's control socket without the managed socket stack
+ *  - native_spawn.c  `native CMD`: a command started outside supervision, and its wait
  *
  * Every function returns 0 or a positive value on success and -errno on failure,
  * so the managed side never reads errno.
@@ -26,6 +27,11 @@ int mosix_spawn(const char *path, char *const argv[], char *const envp[],
                 int *out_pid, int *out_go_fd, int *out_err_fd);
 int mosix_spawn_release(int go_fd);
 int mosix_spawn_exec_errno(int err_fd);
+
+/* native_spawn.c */
+int mosix_spawn_plain(const char *path, char *const argv[], char *const envp[], const char *cwd,
+                      const int fds[3], int pgid, int *out_pid);
+int mosix_wait_child(int pid, int *out_status);
 
 /* wait.c */
 int mosix_wait_init(int wake_signo);

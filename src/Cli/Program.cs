@@ -5,6 +5,7 @@ using Mosix.Cli.Mosctl;
 using Mosix.Cli.Mosmon;
 using Mosix.Cli.Mosps;
 using Mosix.Cli.Mosrun;
+using Mosix.Cli.Native;
 using Mosix.Cli.Syscalls;
 using Mosix.Sandbox.Supervision;
 
@@ -35,6 +36,7 @@ return invokedAs switch
     "mosmon" => MosmonCommand.Run(commandArgs),
     "mosps" => MospsCommand.Run(commandArgs),
     "mosctl" => MosctlCommand.Run(commandArgs),
+    NativeCommand.Name => NativeCommand.Run(commandArgs),
     GuestCommand.Name => GuestCommand.Run(commandArgs),
     _ => Fail.With("mosix", $"unknown command '{invokedAs}'; commands: {string.Join(", ", CommandName.Known)}", Fail.Usage),
 };

@@ -64,26 +64,52 @@ internal sealed class ControlEndpoint : IDisposable
     {
         while (LocalSocket.Accept(_listener) is { } client)
         {
-            using (client)
-                Serve(client);
+            var stream = new FileStream(client, FileAccess.ReadWrite, bufferSize: 0);
+            string? request = ReadRequest(stream);
+            if (request is null)
+            {
+                stream.Dispose();
+            }
+            else if (request.StartsWith("native ", StringComparison.Ordinal))
+            {
+                // A command run outside supervision may last as long as the program: on its own
+                // thread, so that migrate and mosps still get their answers meanwhile.
+                new Thread(() => Serve(stream, request, afterReply: false)) { Name = "mosrun native", IsBackground = true }.Start();
+            }
+            else
+            {
+                Serve(stream, request, afterReply: true);
+            }
         }
     }
 
-    private void Serve(SafeFileHandle client)
+    private static string? ReadRequest(FileStream stream)
     {
         try
         {
-            using var stream = new FileStream(client, FileAccess.ReadWrite, bufferSize: 0);
-            string? request = ControlLine.ReadLine(stream);
-            if (request is null)
-                return;
-            var reply = _handle(request.Trim()).GetAwaiter().GetResult();
-            ControlLine.WriteLine(stream, reply.ToString());
-            Interlocked.Exchange(ref _afterReplyPending, null)?.Invoke();
+            return ControlLine.ReadLine(stream)?.Trim();
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
-            // A client that goes away or talks nonsense loses its answer, nothing more.
+            return null; // a client that goes away or talks nonsense gets nothing
+        }
+    }
+
+    private void Serve(FileStream stream, string request, bool afterReply)
+    {
+        using (stream)
+        {
+            try
+            {
+                var reply = _handle(request).GetAwaiter().GetResult();
+                ControlLine.WriteLine(stream, reply.ToString());
+                if (afterReply)
+                    Interlocked.Exchange(ref _afterReplyPending, null)?.Invoke();
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+                // A client that goes away loses its answer, nothing more.
+            }
         }
     }
 

@@ -42,6 +42,7 @@ internal sealed class MosrunSession : IDisposable
         ["chkexit"] => await CheckpointAsync("migrate chkexit", CheckpointAction.Exit),
         ["home"] => Relocation.BringHome(),
         ["move", var node] => Relocation.MoveTo(node),
+        ["native", var pid] => NativeRequest.Serve(_supervisor.RootPid, pid),
         // WHERE STATE PID COMMAND (the command last: it may hold blanks); mosps reads it.
         ["status"] => new ControlLine.Reply(true, $"{Relocation.Where ?? "home"} {Relocation.State} {_supervisor.RootPid} {ProcessStatus.Comm(_supervisor.RootPid) ?? "?"}"),
         _ => new ControlLine.Reply(false, $"unknown request '{request}'"),

@@ -23,6 +23,9 @@ public static partial class Descriptors
     /// <summary>Closes a raw descriptor this process holds (one pidfd_getfd gave, say).</summary>
     public static void CloseRaw(int fd) => Close(fd);
 
+    /// <summary>A raw close-on-exec descriptor on /dev/null, read and write (-1 if even that fails).</summary>
+    public static int OpenDevNull() => Open("/dev/null", O_RDWR | O_CLOEXEC);
+
     /// <summary>
     /// A close-on-exec copy of <paramref name="fd"/> above the standard three, and <paramref name="fd"/>
     /// itself pointed at /dev/null: this process keeps the channel, its children never see it.

@@ -20,6 +20,12 @@ internal static unsafe partial class Native
     [LibraryImport(Library, EntryPoint = "mosix_spawn_exec_errno")]
     public static partial int SpawnExecErrno(int errFd);
 
+    [LibraryImport(Library, EntryPoint = "mosix_spawn_plain")]
+    public static partial int SpawnPlain(byte* path, byte** argv, byte** envp, byte* cwd, int* fds, int pgid, out int pid);
+
+    [LibraryImport(Library, EntryPoint = "mosix_wait_child")]
+    public static partial int WaitChild(int pid, out int status);
+
     [LibraryImport(Library, EntryPoint = "mosix_wait_init")]
     public static partial int WaitInit(int wakeSignal);
 

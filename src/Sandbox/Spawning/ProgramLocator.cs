@@ -10,18 +10,22 @@ namespace Mosix.Sandbox.Spawning;
 public static class ProgramLocator
 {
     /// <summary>The path to execute, or throws <see cref="SpawnException"/> with the shell's errno.</summary>
-    public static string Resolve(string command)
+    public static string Resolve(string command) =>
+        Resolve(command, Environment.GetEnvironmentVariable("PATH"), workingDirectory: ""); // "": paths stay as given
+
+    /// <summary>As <see cref="Resolve(string)"/>, for another process: its PATH and working directory.</summary>
+    public static string Resolve(string command, string? searchPath, string workingDirectory)
     {
         if (command.Length == 0)
             throw new SpawnException(command, Errno.ENOENT);
         if (command.Contains('/'))
-            return Check(command, command);
+            return Check(command, Path.Combine(workingDirectory, command));
 
-        string path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+        string path = searchPath ?? "/usr/local/bin:/usr/bin:/bin";
         int firstDenied = 0;
         foreach (var dir in path.Split(':'))
         {
-            string candidate = Path.Combine(dir.Length == 0 ? "." : dir, command);
+            string candidate = Path.Combine(workingDirectory, dir.Length == 0 ? "." : dir, command);
             if (!File.Exists(candidate))
                 continue;
             if (IsExecutable(candidate))
