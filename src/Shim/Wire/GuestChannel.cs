@@ -112,9 +112,14 @@ public static class GuestChannel
     private static FrameStream Open(Socket socket, ReadOnlySpan<byte> key, bool dialer) =>
         new(new SealedStream(new NetworkStream(socket, ownsSocket: true), key, dialer), MaxPayload);
 
+    /// <summary>Socket buffers big enough that an image streams without the sender waiting on each record.</summary>
+    private const int StreamBuffer = 4 << 20;
+
     private static void Configure(Socket socket)
     {
         socket.NoDelay = true; // calls are small and someone waits for each
+        socket.SendBufferSize = StreamBuffer;
+        socket.ReceiveBufferSize = StreamBuffer;
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 10);
         socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 3);
