@@ -5,9 +5,9 @@ namespace Mosix.Cli.Mosrun;
 
 /// <summary>mosrun -r NODE and -b: the program is moved there as soon as it has started.</summary>
 /// <remarks>
-/// A dynamically linked program maps its libraries first; a file mapping can only be made at home, so
-/// such a program comes home again at its first one (docs/migration.md). -r suits static programs and
-/// those that have loaded what they need; <c>migrate PID NODE</c> moves any program mid-run.
+/// A dynamically linked program then maps its libraries away from home: from the node's own
+/// copies, when they are identical to home's and anyone may read them (FileMappingsAway); any other
+/// file mapping takes it home first (docs/migration.md).
 /// </remarks>
 internal static class StartPlace
 {

@@ -56,7 +56,7 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
         {
             return entry.Class switch
             {
-                SyscallClass.Local when entry.Name == "mmap" => (regs.Arg(3) & MAP_ANONYMOUS) != 0 ? null : GoHome(entry),
+                SyscallClass.Local when entry.Name == "mmap" => (regs.Arg(3) & MAP_ANONYMOUS) != 0 ? null : FileMappingsAway.TryMap(tracee, regs, home) ?? GoHome(entry),
                 SyscallClass.Local => null,
                 SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => HomePid,
                 SyscallClass.Virtual or SyscallClass.Home => Forward(tracee, regs, entry),

@@ -47,6 +47,34 @@ public sealed class RemoteSyscalls : IDisposable
         return new RemoteSyscalls(tracee, saved, SyscallInstruction.Find(tracee.Tid));
     }
 
+    /// <summary>
+    /// Opens an injection scope on a tracee at its seccomp stop, whose own call is skipped: one
+    /// single step finishes that call (number -1, nothing done) and leaves the tracee just past its
+    /// <c>syscall</c> instruction, at an ordinary stop from which calls can be injected. The caller
+    /// then gives the skipped call its result (the handler's answer).
+    /// </summary>
+    /// <remarks>Injecting straight from the seccomp stop does not work: the first step would report
+    /// the end of the pending call, not of the injected one.</remarks>
+    public static RemoteSyscalls EnterAtSeccompStop(Tracee tracee)
+    {
+        TracerThread.AssertOwner();
+        var regs = Registers.Get(tracee.Tid);
+        regs.OrigRax = ulong.MaxValue;
+        Registers.Set(tracee.Tid, regs);
+        while (true)
+        {
+            if (Ptrace.Request(Ptrace.PTRACE_SINGLESTEP, tracee.Tid) < 0 || Wait.ForTid(tracee.Tid, out int raw) < 0)
+                throw new TraceeGoneException(tracee.Tid);
+            var status = new WaitStatus(raw);
+            if (!status.Stopped)
+                throw new TraceeGoneException(tracee.Tid) { Status = status };
+            if (status.IsSignalDelivery && status.StopSignal == Libc.SIGTRAP)
+                return Enter(tracee);
+            if (status.IsSignalDelivery && tracee.SignalToDeliver == 0)
+                tracee.SignalToDeliver = status.StopSignal; // someone else's signal: deliver it later
+        }
+    }
+
     /// <summary>Opens an injection scope through a <c>syscall</c> instruction the caller placed and
     /// knows (a deputy's own loop): no search of the tracee's memory.</summary>
     public static RemoteSyscalls Enter(Tracee tracee, ulong syscallAddress)

@@ -31,11 +31,16 @@ public static partial class FileStat
         byte* buffer = stackalloc byte[144];
         if (RawStat(path, buffer) != 0)
             return null;
-        var s = new ReadOnlySpan<byte>(buffer, 144);
-        return new Identity(
-            BinaryPrimitives.ReadUInt64LittleEndian(s),
-            BinaryPrimitives.ReadUInt64LittleEndian(s[8..]),
-            BinaryPrimitives.ReadInt64LittleEndian(s[48..]),
-            BinaryPrimitives.ReadInt64LittleEndian(s[88..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(s[96..]));
+        return IdentityOf(new ReadOnlySpan<byte>(buffer, 144));
     }
+
+    /// <summary>The identity in a struct stat another process's kernel filled (a forwarded fstat).</summary>
+    public static Identity IdentityOf(ReadOnlySpan<byte> s) => new(
+        BinaryPrimitives.ReadUInt64LittleEndian(s),
+        BinaryPrimitives.ReadUInt64LittleEndian(s[8..]),
+        BinaryPrimitives.ReadInt64LittleEndian(s[48..]),
+        BinaryPrimitives.ReadInt64LittleEndian(s[88..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(s[96..]));
+
+    /// <summary>Whether a struct stat describes a regular file (S_IFREG).</summary>
+    public static bool IsRegular(ReadOnlySpan<byte> s) => (BinaryPrimitives.ReadUInt32LittleEndian(s[24..]) & 0xF000) == 0x8000;
 }

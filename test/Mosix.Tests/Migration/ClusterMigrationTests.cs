@@ -210,6 +210,46 @@ public sealed class ClusterMigrationTests
     }
 
     [Test]
+    public void ADynamicallyLinkedProgramStartedWithMinusRRunsThereToItsEnd()
+    {
+        string[] program = ["python3", "-c", "import json, hashlib\nx = 0\nfor i in range(6_000_000): x = (x * 31 + i) % 1_000_003\nprint(x, json.dumps({'a': 1}), hashlib.sha256(b'x').hexdigest()[:8])"];
+        var native = CommandRunner.Run(program, Options());
+        int wentHomeBefore = CountInLog("node2", "the process went home");
+        using var run = Mosrun(program, "-rnode2");
+        AgentProcess.WaitFor(() => GuestHosts().Count == 1, Patience, () => "no guest host on node2");
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.StderrText, Is.Empty);
+            Assert.That(CountInLog("node2", "the process went home"), Is.EqualTo(wentHomeBefore), "its libraries were mapped on node2, from node2's identical copies");
+        });
+    }
+
+    [TestCase(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, false)]
+    [TestCase(UnixFileMode.UserRead | UnixFileMode.UserWrite, true)]
+    public void AFileMappedAwayIsThisNodesCopyOnlyWhenAnyoneMayReadIt(UnixFileMode mode, bool goesHome)
+    {
+        string data = _scratch.WriteFile("work/data.bin", new string('m', 10000), mode);
+        string[] program = ["python3", "-c", "import mmap, sys, time\nprint('started', flush=True)\nsys.stdin.readline()\nf = open(sys.argv[1], 'rb')\nm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)\nprint(len(m), m[:3].decode(), bytes(m).count(b'm'))", data];
+        int wentHomeBefore = CountInLog("node2", "the process went home");
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        run.WriteStdin("go\n");
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo("started\n10000 mmm 10000\n"), result.StderrText);
+            Assert.That(CountInLog("node2", "the process went home") - wentHomeBefore, Is.EqualTo(goesHome ? 1 : 0),
+                goesHome ? "a file others may not read on node2 is mapped at home" : "a world-readable identical copy is mapped on node2");
+        });
+    }
+
+    private int CountInLog(string node, string text) =>
+        _cluster[node].Log().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    [Test]
     public void MospsShowsWhereEachProcessRunsAndItsState()
     {
         using var stays = Mosrun([RepoPaths.TestProgram("compute"), "50000000000"]);
