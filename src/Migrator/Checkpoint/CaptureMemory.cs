@@ -16,45 +16,42 @@ namespace Mosix.Migrator.Checkpoint;
 /// Reading and writing overlap: while one buffer is written to the image (checksum, page cache),
 /// the next batch is read into the other.
 /// </remarks>
-internal sealed class CaptureMemory(int pid, ImageWriter writer) : IDisposable
+internal sealed class CaptureMemory(int pid, IImageSink writer) : IDisposable
 {
     private const int PageSize = 4096;
     private const int BatchPages = 2048; // 8 MiB per read
     private byte[] _buffer = GC.AllocateUninitializedArray<byte>(BatchPages * PageSize, pinned: true);
     private byte[] _spare = GC.AllocateUninitializedArray<byte>(BatchPages * PageSize, pinned: true);
     private readonly ulong[] _entries = new ulong[BatchPages];
+    private readonly List<PageRunAt> _runs = [];
     private Task _writing = Task.CompletedTask;
 
-    public List<Mapping> Write(IReadOnlyList<Vma> areas)
+    /// <summary>The areas an image holds, each with its mapping described (no page runs yet): the layout.</summary>
+    public static List<(Vma Area, Mapping Mapping)> Plan(IReadOnlyList<Vma> areas) =>
+        areas.Where(a => !a.IsVdsoArea && a.Path != "[vsyscall]").Select(a => (a, Describe(a))).ToList();
+
+    /// <summary>Stores the pages of the planned areas, adding each mapping's page runs as it goes.</summary>
+    public void Write(IReadOnlyList<(Vma Area, Mapping Mapping)> plan)
     {
-        var mappings = new List<Mapping>();
         using var pageMap = PageMap.Open(pid);
-        foreach (var area in areas)
+        foreach (var (area, mapping) in plan)
         {
-            if (area.IsVdsoArea || area.Path == "[vsyscall]")
-                continue;
-            var mapping = Describe(area);
             if (mapping.Kind == MappingKind.SharedFile)
-            {
-                mappings.Add(mapping); // nothing to store: every page is the file's
-                continue;
-            }
+                continue; // nothing to store: every page is the file's
             for (ulong first = 0, pages = area.Length / PageSize; first < pages; first += BatchPages)
             {
                 int count = (int)Math.Min(BatchPages, pages - first);
                 pageMap.Read(area.Start + first * PageSize, _entries.AsSpan(0, count));
                 CopyBatch(area, mapping, first, count);
             }
-            mappings.Add(mapping);
         }
         _writing.GetAwaiter().GetResult();
-        return mappings;
     }
 
     /// <summary>Never leaves a write running on a buffer we drop; its failure, if any, was or will be reported by <see cref="Write"/>.</summary>
     public void Dispose() => ((IAsyncResult)_writing).AsyncWaitHandle.WaitOne();
 
-    private static Mapping Describe(Vma area)
+    public static Mapping Describe(Vma area)
     {
         var mapping = new Mapping
         {
@@ -109,6 +106,7 @@ internal sealed class CaptureMemory(int pid, ImageWriter writer) : IDisposable
                     page.CopyTo(_buffer.AsSpan(kept * PageSize, PageSize));
                 kept++;
                 AppendPage(mapping, firstPage + (ulong)p);
+                AppendRun(_runs, area.Start + (firstPage + (ulong)p) * PageSize);
             }
             i = runEnd;
         }
@@ -120,9 +118,19 @@ internal sealed class CaptureMemory(int pid, ImageWriter writer) : IDisposable
     private void HandOver(int bytes)
     {
         _writing.GetAwaiter().GetResult();
-        var full = _buffer;
-        _writing = Task.Run(() => writer.WritePages(full.AsSpan(0, bytes)));
+        var (full, runs) = (_buffer, _runs.ToArray());
+        _writing = Task.Run(() => writer.WritePages(full.AsSpan(0, bytes), runs));
         (_buffer, _spare) = (_spare, _buffer);
+        _runs.Clear();
+    }
+
+    /// <summary>Adds the page at <paramref name="address"/> to the batch's runs (where its packed pages belong).</summary>
+    private static void AppendRun(List<PageRunAt> runs, ulong address)
+    {
+        if (runs.Count > 0 && runs[^1].Address + (ulong)runs[^1].Pages * PageSize == address)
+            runs[^1] = runs[^1] with { Pages = runs[^1].Pages + 1 };
+        else
+            runs.Add(new PageRunAt(address, 1));
     }
 
     private static bool Wanted(ulong entry, bool fileMapping) =>

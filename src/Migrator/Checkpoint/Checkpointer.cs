@@ -31,8 +31,8 @@ public static class Checkpointer
         return Take(tracee, tracedProcesses, () => ImageWriter.Create(path), takenBy, forMigration);
     }
 
-    /// <summary>Takes the image into whatever <paramref name="openWriter"/> makes (a migration's: the wire).</summary>
-    public static CheckpointResult Take(Tracee tracee, int tracedProcesses, Func<ImageWriter> openWriter, string takenBy, bool forMigration)
+    /// <summary>Takes the image into whatever <paramref name="openWriter"/> makes (a migration's: the channel).</summary>
+    public static CheckpointResult Take(Tracee tracee, int tracedProcesses, Func<IImageSink> openWriter, string takenBy, bool forMigration)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int pid = tracee.Tid;
@@ -59,12 +59,16 @@ public static class Checkpointer
         if (!forMigration)
             image.Files.AddRange(CaptureProcess.Files(pid));
 
-        // 4. Memory: the map again (the injection's scratch area is gone), then the pages.
+        // 4. Memory: the map again (the injection's scratch area is gone); the layout (all of the
+        // image but the page runs) to the writer, then the pages.
         var areas = MemoryMap.Read(pid);
         image.Vdso = CaptureProcess.Vdso(areas);
+        var plan = CaptureMemory.Plan(areas);
+        image.Mappings.AddRange(plan.Select(p => p.Mapping));
         using var writer = openWriter();
+        writer.Begin(image.Clone());
         using (var memory = new CaptureMemory(pid, writer))
-            image.Mappings.AddRange(memory.Write(areas));
+            memory.Write(plan);
 
         // 5. Metadata after the pages, fsync, rename into place.
         var capture = clock.Elapsed;

@@ -17,14 +17,13 @@ namespace Mosix.Migrator.Images;
 /// straight to pwrite(2), so a 1 GiB chunk is one system call. The CRC is computed as the data arrives.</para>
 /// <para>Not thread-safe: one checkpointer thread writes one image.</para>
 /// </remarks>
-public sealed class ImageWriter : IDisposable
+public sealed class ImageWriter : IImageSink
 {
     private const int BufferSize = 1 << 20;
     private static int s_sequence;
 
-    private readonly FileStream? _stream;
-    private readonly SafeFileHandle? _file;
-    private readonly Stream? _sink;
+    private readonly FileStream _stream;
+    private readonly SafeFileHandle _file;
     private readonly byte[] _buffer = GC.AllocateUninitializedArray<byte>(BufferSize, pinned: true);
     private readonly Crc32C _crc = new();
     private int _buffered;
@@ -37,12 +36,6 @@ public sealed class ImageWriter : IDisposable
         TemporaryPath = temporaryPath;
         _stream = stream;
         _file = stream.SafeFileHandle;
-    }
-
-    private ImageWriter(Stream sink, string description)
-    {
-        FinalPath = TemporaryPath = description;
-        _sink = sink;
     }
 
     public string FinalPath { get; }
@@ -96,20 +89,13 @@ public sealed class ImageWriter : IDisposable
         }
     }
 
-    /// <summary>
-    /// An image written to a stream as it is taken (a migration's, to the wire): the same bytes as a
-    /// file, in the same order, so the receiver can store them and open them as an image. There is no
-    /// temporary name and no rename: a receiver that does not get the trailer has no image.
-    /// </summary>
-    /// <param name="description">What the stream is, for messages ("the link to node2").</param>
-    public static ImageWriter ToStream(Stream sink, string description)
+    /// <summary>A file has no use for the layout ahead of the pages: the metadata follows them.</summary>
+    public void Begin(ProcessImage layout)
     {
-        var writer = new ImageWriter(sink, description);
-        ImageFormat.WriteHeader(writer._buffer);
-        writer._crc.Append(writer._buffer.AsSpan(0, ImageFormat.PageDataOffset));
-        writer._buffered = ImageFormat.PageDataOffset;
-        return writer;
     }
+
+    /// <summary>A file stores the pages packed; the metadata's runs say where they belong.</summary>
+    public void WritePages(ReadOnlySpan<byte> pages, ReadOnlySpan<PageRunAt> runs) => WritePages(pages);
 
     /// <summary>Appends page data: whole pages, in the order the metadata's page runs will list them.</summary>
     /// <exception cref="ArgumentException">The length is not a multiple of the page size.</exception>
@@ -148,16 +134,11 @@ public sealed class ImageWriter : IDisposable
             Crc32C: _crc.Value));
         Append(trailer);
         Flush();
-        if (_sink is not null)
-        {
-            _committed = true;
-            return;
-        }
 
         try
         {
-            RandomAccess.FlushToDisk(_file!);
-            _stream!.Dispose();
+            RandomAccess.FlushToDisk(_file);
+            _stream.Dispose();
             File.Move(TemporaryPath, FinalPath, overwrite: true); // rename(2)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -220,22 +201,9 @@ public sealed class ImageWriter : IDisposable
 
     private void Write(ReadOnlySpan<byte> data)
     {
-        if (_sink is not null)
-        {
-            try
-            {
-                _sink.Write(data);
-            }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
-            {
-                throw new ImageException(FinalPath, $"cannot send the image on {FinalPath}: {ex.Message}", ex);
-            }
-            _written += data.Length;
-            return;
-        }
         try
         {
-            RandomAccess.Write(_file!, data, _written);
+            RandomAccess.Write(_file, data, _written);
         }
         catch (IOException ex)
         {
@@ -243,7 +211,7 @@ public sealed class ImageWriter : IDisposable
         }
         // Start writeback of what was just written, so Commit's fsync finds little left to do
         // (sync_file_range(2) with SYNC_FILE_RANGE_WRITE does not wait).
-        ImageFileCalls.StartWriteback(_file!, _written, data.Length);
+        ImageFileCalls.StartWriteback(_file, _written, data.Length);
         _written += data.Length;
     }
 

@@ -142,12 +142,13 @@ public sealed class Deputy : IDeputyRole
     /// If the restore fails part-way, the process is emptied again and goes on standing in: the
     /// incarnation, still alive where it is, stays the process (the caller tells the guest so).
     /// </remarks>
-    public void ComeHome(Tracee tracee, Images.ImageReader image)
+    /// <param name="restore">Restores the incarnation's image into the tracee (as it arrives).</param>
+    public void ComeHome(Tracee tracee, Action<Tracee> restore)
     {
         tracee.Deputy = null;
         try
         {
-            Restore.Restorer.Restore(tracee, image, Restore.RestoreOptions.Migration);
+            restore(tracee);
         }
         catch
         {

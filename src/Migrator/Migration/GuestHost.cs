@@ -74,7 +74,6 @@ public sealed class GuestHost
     /// <summary>Image in, restored, home told, Proceed awaited. False (and the stub gone) if any step fails.</summary>
     private bool Arrive(string restoreStub)
     {
-        // The restorer stub starts while the image streams in: its start is not the process's freeze.
         _calls = new GuestSyscalls(_home, homePid: 0) { TakeHome = entry => GoHome($"{entry.Name} is made at home") };
         _calls.CannotServe += OnCannotServe;
         try
@@ -88,54 +87,41 @@ public sealed class GuestHost
             Refuse($"cannot start the restorer stub: {e.Message}");
             return false;
         }
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        ImageReceiver image;
         try
         {
-            image = ImageReceiver.Receive(_frames, "home");
+            if (!_incarnation.Executed.Wait(StartPatience))
+                throw new MigrationException("the restorer stub did not start");
+            // The image goes into the stub as it arrives, on the tracer thread: pages are written
+            // where they belong, once, with no copy of the image on this node.
+            return _incarnation.WithStopped(_incarnation.RootPid, tracee =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var image = StreamedImage.ReceiveInto(tracee, _frames, "home", RestoreOptions.Migration,
+                    layout => _calls.HomePid = layout.Origin.Pid);
+                _log.WriteLine($"mosix guest: {image.Mappings.Sum(m => (long)(m.End - m.Start)) >> 20} MiB of mappings received and restored in {clock.Elapsed.TotalMilliseconds:F0} ms");
+                lock (_arrival)
+                {
+                    if (_abandoned)
+                        throw new MigrationException("this node sent the process away before it arrived");
+                    _committed = true;
+                }
+                _frames.Write(MessageKind.Restored, new Restored { Ok = true });
+                var next = _frames.Read();
+                if (next is not { Kind: MessageKind.Proceed } proceed)
+                {
+                    _incarnation.SignalRoot(Signals.SIGKILL); // home changed its mind, or is gone
+                    return false;
+                }
+                _calls.Unserved = (UnservedCallPolicy)proceed.Read(Proceed.Parser).Unserved;
+                _calls.Armed = true;
+                return true;
+            }).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is MigrationException or ObjectDisposedException)
+        catch (Exception e) when (e is MigrationException or ImageException or RestoreException or FrameException or IOException or InvalidOperationException)
         {
             _incarnation.SignalRoot(Signals.SIGKILL);
             Refuse(e.Message);
             return false;
-        }
-        var received = clock.Elapsed;
-        using (image)
-        {
-            _calls.HomePid = image.Reader.Metadata.Origin.Pid;
-            try
-            {
-                if (!_incarnation.Executed.Wait(StartPatience))
-                    throw new MigrationException("the restorer stub did not start");
-                return _incarnation.WithStopped(_incarnation.RootPid, tracee =>
-                {
-                    Restorer.Restore(tracee, image.Reader, RestoreOptions.Migration);
-                    _log.WriteLine($"mosix guest: image of {image.Bytes >> 20} MiB received in {received.TotalMilliseconds:F0} ms, restored in {(clock.Elapsed - received).TotalMilliseconds:F0} ms");
-                    lock (_arrival)
-                    {
-                        if (_abandoned)
-                            throw new MigrationException("this node sent the process away before it arrived");
-                        _committed = true;
-                    }
-                    _frames.Write(MessageKind.Restored, new Restored { Ok = true });
-                    var next = _frames.Read();
-                    if (next is not { Kind: MessageKind.Proceed } proceed)
-                    {
-                        _incarnation.SignalRoot(Signals.SIGKILL); // home changed its mind, or is gone
-                        return false;
-                    }
-                    _calls.Unserved = (UnservedCallPolicy)proceed.Read(Proceed.Parser).Unserved;
-                    _calls.Armed = true;
-                    return true;
-                }).GetAwaiter().GetResult();
-            }
-            catch (Exception e) when (e is MigrationException or ImageException or RestoreException or FrameException or IOException or InvalidOperationException)
-            {
-                _incarnation.SignalRoot(Signals.SIGKILL);
-                Refuse(e.Message);
-                return false;
-            }
         }
     }
 
@@ -223,9 +209,7 @@ public sealed class GuestHost
         try
         {
             Send(MessageKind.GoingHome, new GoingHome { Reason = reason });
-            var chunks = new ImageChunkStream(_frames);
-            Checkpointer.Take(tracee, _incarnation!.TaskCount, () => ImageWriter.ToStream(chunks, "the link home"), $"going home: {reason}", forMigration: true);
-            _frames.Write(MessageKind.ImageEnd, new ImageEnd { Bytes = (ulong)chunks.Sent });
+            Checkpointer.Take(tracee, _incarnation!.TaskCount, () => new StreamedImage(_frames, "the channel home"), $"going home: {reason}", forMigration: true);
         }
         catch (Exception e) when (e is CheckpointRefusedException or ImageException or Sandbox.Injection.RemoteSyscallException)
         {

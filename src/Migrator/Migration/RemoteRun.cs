@@ -72,10 +72,8 @@ public sealed class RemoteRun
         {
             home.WithStopped(home.RootPid, tracee =>
             {
-                var chunks = new ImageChunkStream(frames);
-                Checkpointer.Take(tracee, home.TaskCount, () => ImageWriter.ToStream(chunks, $"the link to {node}"), $"migrate to {node}", forMigration: true);
-                frames.Write(MessageKind.ImageEnd, new ImageEnd { Bytes = (ulong)chunks.Sent });
-                run.ImageBytes = chunks.Sent;
+                var taken = Checkpointer.Take(tracee, home.TaskCount, () => new StreamedImage(frames, $"the channel to {node}"), $"migrate to {node}", forMigration: true);
+                run.ImageBytes = taken.PageBytes;
                 var answer = frames.Read() ?? throw new MigrationException($"{node} closed the connection before restoring the process");
                 if (answer.Kind != MessageKind.Restored)
                     throw new MigrationException($"{node} answered {FrameStream.Describe(answer.Kind)} instead of restoring the process");
@@ -212,8 +210,12 @@ public sealed class RemoteRun
     {
         try
         {
-            using var image = ImageReceiver.Receive(_frames, Node);
-            _home.WithStopped(_home.RootPid, tracee => { _deputy!.ComeHome(tracee, image.Reader); return 0; }).GetAwaiter().GetResult();
+            // Straight into the deputy as it arrives, on the tracer thread (the deputy stands still meanwhile).
+            _home.RunStopped(_home.RootPid, tracee =>
+            {
+                _deputy!.ComeHome(tracee, t => StreamedImage.ReceiveInto(t, _frames, Node, Restore.RestoreOptions.Migration));
+                return 0;
+            });
         }
         catch (Exception e) when (e is MigrationException or Restore.RestoreException or ImageException or Sandbox.Injection.RemoteSyscallException)
         {

@@ -10,12 +10,12 @@ namespace Mosix.Migrator.Restore;
 /// Rebuilds an image's address space inside the target by injected calls: clears it, moves the
 /// vDSO areas, maps every mapping and writes the stored pages.
 /// </summary>
-internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ImageReader image)
+internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage metadata)
 {
     private const int PageSize = 4096;
     private const int ChunkBytes = 8 << 20;
     private int Pid => remote.Tracee.Tid;
-    private ProcessImage Metadata => image.Metadata;
+    private ProcessImage Metadata => metadata;
 
     /// <summary>Unmaps all of the target but its vDSO areas (injection runs through the vDSO).</summary>
     public void Clear()
@@ -91,8 +91,8 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ImageReader ima
         }
     }
 
-    /// <summary>Copies the stored pages from the image into the target, in big slices.</summary>
-    public void WritePages()
+    /// <summary>Copies the stored pages from an image file into the target, in big slices.</summary>
+    public void WritePages(ImageReader image)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(ChunkBytes, pinned: true);
         long offset = 0;

@@ -38,10 +38,14 @@ public sealed class RestoreException(RestoreStage stage, string message, Excepti
 /// False for a migration: away from home the files and working directory stay with the deputy
 /// (a guest must never touch its host's files); coming home, the deputy still has them open.
 /// </param>
-public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true)
+/// <param name="SameNode">
+/// True for a restart from a checkpoint: a mapped file must be the very same (inode too). False for
+/// a migration: another node's copy is another inode; size and modification time must match.
+/// </param>
+public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true)
 {
     public static RestoreOptions Default { get; } = new(new Dictionary<int, string>());
 
-    /// <summary>A migration's restore: no file is opened, the deputy has them.</summary>
-    public static RestoreOptions Migration { get; } = Default with { ReopenFiles = false };
+    /// <summary>A migration's restore: no file is opened, the deputy has them; mapped files are this node's copies.</summary>
+    public static RestoreOptions Migration { get; } = Default with { ReopenFiles = false, SameNode = false };
 }

@@ -6,7 +6,7 @@ namespace Mosix.Migrator.Restore;
 /// <summary>What must hold before a restore touches anything.</summary>
 internal static class RestoreValidation
 {
-    public static void Check(ProcessImage image)
+    public static void Check(ProcessImage image, RestoreOptions options)
     {
         string kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
         if (image.Origin.Kernel != kernel)
@@ -17,7 +17,7 @@ internal static class RestoreValidation
             var now = FileStat.Of(mapping.Path);
             if (now is null)
                 Fail($"{mapping.Path}, mapped by the process, is gone");
-            else if (mapping.File is { } then && (now.Value.Inode != then.Inode || (ulong)now.Value.Size != then.Size || now.Value.MtimeNs != then.MtimeNs))
+            else if (mapping.File is { } then && ((options.SameNode && now.Value.Inode != then.Inode) || (ulong)now.Value.Size != then.Size || now.Value.MtimeNs != then.MtimeNs))
                 Fail($"{mapping.Path} has changed since the checkpoint");
         }
     }

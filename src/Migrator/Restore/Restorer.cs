@@ -12,10 +12,18 @@ namespace Mosix.Migrator.Restore;
 /// </summary>
 public static class Restorer
 {
-    public static void Restore(Tracee tracee, ImageReader image, RestoreOptions options)
+    /// <summary>Restores an image file (a checkpoint's, or one received whole).</summary>
+    public static void Restore(Tracee tracee, ImageReader image, RestoreOptions options) =>
+        Restore(tracee, image.Metadata, pages => pages.FromImage(image), options);
+
+    /// <summary>
+    /// Restores an image whose pages come from <paramref name="writePages"/>, called once the
+    /// address space is mapped (writable) and before protections are set: a migration's pages as
+    /// they arrive (<see cref="PageWriter"/>). <paramref name="metadata"/> needs no page runs.
+    /// </summary>
+    public static void Restore(Tracee tracee, ProcessImage metadata, Action<PageWriter> writePages, RestoreOptions options)
     {
-        var metadata = image.Metadata;
-        RestoreValidation.Check(metadata);
+        RestoreValidation.Check(metadata, options);
         // Away from home the mapped files are this node's copies: same kernel build and same
         // files are a precondition of the cluster (DESIGN.md), checked by the same validation.
         var stage = RestoreStage.ClearAddressSpace;
@@ -23,7 +31,7 @@ public static class Restorer
         {
             using (var remote = RemoteSyscalls.Enter(tracee))
             {
-                var space = new AddressSpaceBuilder(remote, image);
+                var space = new AddressSpaceBuilder(remote, metadata);
                 space.Clear();
                 stage = RestoreStage.PlaceVdso;
                 space.PlaceVdso();
@@ -34,7 +42,7 @@ public static class Restorer
                 kernel.BlockAllSignals();
                 space.Map(scratch);
                 stage = RestoreStage.WritePages;
-                space.WritePages();
+                writePages(new PageWriter(tracee.Tid, space));
                 stage = RestoreStage.Protect;
                 space.Protect();
 

@@ -122,6 +122,28 @@ public sealed class FrameStream(Stream stream, int maxPayload = Frame.DefaultMax
         }
     }
 
+    /// <summary>
+    /// Writes a frame whose payload is <paramref name="prefix"/> then <paramref name="payload"/> (an
+    /// address and the pages that belong there), without joining them in a buffer first.
+    /// </summary>
+    public void WriteRaw(MessageKind kind, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> header = stackalloc byte[Frame.HeaderSize];
+        Frame.WriteHeader(header, kind, prefix.Length + payload.Length);
+        _writeLock.Wait();
+        try
+        {
+            stream.Write(header);
+            stream.Write(prefix);
+            stream.Write(payload);
+            stream.Flush();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>A kind for messages: its name, or its number when this build does not know it.</summary>
     public static string Describe(MessageKind kind) =>
         Enum.IsDefined(kind) ? kind.ToString() : $"unknown kind {(ushort)kind}";

@@ -47,8 +47,7 @@ public enum MessageKind : ushort
     /// <summary>The target took the guest and says where its channel waits.</summary>
     GuestAccepted = 201,
 
-    /// <summary>Raw image bytes, in order.</summary>
-    ImageChunk = 202,
+    // 202 was ImageChunk (raw image file bytes, before images were restored as they arrive): retired.
 
     /// <summary>The image is complete.</summary>
     ImageEnd = 203,
@@ -58,6 +57,12 @@ public enum MessageKind : ushort
 
     /// <summary>Home became the deputy: the incarnation may run.</summary>
     Proceed = 205,
+
+    /// <summary>An image's layout, before its pages: a raw ProcessImage with every mapping, no page runs.</summary>
+    ImageLayout = 206,
+
+    /// <summary>Pages of an image and where they belong: a u64 LE address, then whole pages.</summary>
+    PagesAt = 207,
 
     /// <summary>A forwarded call, guest to home.</summary>
     Call = 210,

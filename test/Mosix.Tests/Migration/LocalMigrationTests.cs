@@ -165,7 +165,11 @@ public sealed class LocalMigrationTests
                 return 0;
             }).WaitAsync(Patience);
             using var reader = ImageReader.Open(image);
-            await home.WithStopped(home.RootPid, tracee => { _deputy!.ComeHome(tracee, reader); return 0; }).WaitAsync(Patience);
+            await home.WithStopped(home.RootPid, tracee =>
+            {
+                _deputy!.ComeHome(tracee, t => Restorer.Restore(t, reader, RestoreOptions.Migration));
+                return 0;
+            }).WaitAsync(Patience);
         }
 
         public async Task EndDeputy(ExitOutcome outcome) =>
