@@ -21,7 +21,7 @@ internal sealed class MosrunSession : IDisposable
     {
         _supervisor = supervisor;
         _names = names;
-        Relocation = new Relocation(supervisor, unserved);
+        Relocation = new Relocation(supervisor, unserved, () => LastImage);
         _endpoint = ControlEndpoint.Open(supervisor.RootPid, HandleAsync);
         if (every is { } period)
             _periodic = new Timer(_ => _ = CheckpointAsync("mosrun -A", CheckpointAction.Continue), null, period, period);
@@ -31,6 +31,9 @@ internal sealed class MosrunSession : IDisposable
     public string? EndedInto { get; private set; }
 
     public Task<ExitOutcome> Completion => _supervisor.Completion;
+
+    /// <summary>The latest checkpoint this session wrote, if any: what a lost node restarts the process from.</summary>
+    public string? LastImage { get; private set; }
 
     /// <summary>Where the process runs, and its moves.</summary>
     public Relocation Relocation { get; }
@@ -53,6 +56,8 @@ internal sealed class MosrunSession : IDisposable
     {
         if (Relocation.Where is { } node)
             return new ControlLine.Reply(false, $"the process runs on {node}: bring it home first (migrate PID home)");
+        if (Relocation.State == "migrating")
+            return new ControlLine.Reply(false, "the process is moving; try again once it has arrived");
         await _oneAtATime.WaitAsync();
         try
         {
@@ -60,6 +65,7 @@ internal sealed class MosrunSession : IDisposable
             var result = await _supervisor.WithStopped(_supervisor.RootPid, tracee =>
             {
                 var taken = Checkpointer.Take(tracee, _supervisor.TaskCount, path, takenBy);
+                LastImage = taken.Path;
                 // Signalled while still stopped, so the process runs not one instruction past its
                 // image: anything it did after would happen again when the image is restarted.
                 if (then == CheckpointAction.Exit)

@@ -40,12 +40,15 @@ public sealed class RemoteRun
     private Deputy? _deputy;
     private DirectCalls? _direct;
 
-    private RemoteRun(Supervisor home, FrameStream frames, string node, Action<string> notice)
+    private readonly Func<string?>? _lastImage;
+
+    private RemoteRun(Supervisor home, FrameStream frames, string node, Action<string> notice, Func<string?>? lastImage)
     {
         _home = home;
         _frames = frames;
         Node = node;
         _notice = notice;
+        _lastImage = lastImage;
     }
 
     /// <summary>The node the process runs on.</summary>
@@ -63,10 +66,12 @@ public sealed class RemoteRun
     /// Moves the process of <paramref name="home"/> to the guest at the other end of
     /// <paramref name="frames"/> (a route through the agents, already accepted).
     /// </summary>
+    /// <param name="lastImage">The process's latest checkpoint (mosrun -A), if any: a lost node then
+    /// costs only the work since, as the process restarts from it at home.</param>
     /// <exception cref="MigrationException">The move failed; the process goes on at home.</exception>
-    public static RemoteRun MoveAway(Supervisor home, FrameStream frames, string node, UnservedCallPolicy unserved, Action<string> notice)
+    public static RemoteRun MoveAway(Supervisor home, FrameStream frames, string node, UnservedCallPolicy unserved, Action<string> notice, Func<string?>? lastImage = null)
     {
-        var run = new RemoteRun(home, frames, node, notice);
+        var run = new RemoteRun(home, frames, node, notice, lastImage);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -166,10 +171,35 @@ public sealed class RemoteRun
         }
         if (loss is not null && !_end.Task.IsCompleted)
         {
+            if (_lastImage?.Invoke() is { } image && RestartFrom(image, loss))
+                return;
             _notice($"lost the process on {Node} ({loss}); it is ended");
             _home.SignalRoot(9); // SIGKILL: the deputy cannot go on alone, and its parent must learn the process is gone
             Finish(RemoteEnd.Lost, "the process was lost");
         }
+    }
+
+    /// <summary>The node is gone with the process: its latest checkpoint comes back to life in the deputy.</summary>
+    private bool RestartFrom(string path, string loss)
+    {
+        try
+        {
+            using var image = ImageReader.Open(path);
+            _home.RunStopped(_home.RootPid, tracee =>
+            {
+                // Its files as the image had them (reopened at their offsets), as mosrun -R does.
+                _deputy!.ComeHome(tracee, t => Restore.Restorer.Restore(t, image, Restore.RestoreOptions.Default));
+                return 0;
+            });
+        }
+        catch (Exception e) when (e is ImageException or Restore.RestoreException or Sandbox.Injection.RemoteSyscallException or InvalidOperationException)
+        {
+            _notice($"lost the process on {Node} ({loss}); its checkpoint {path} could not be restored: {e.Message}");
+            return false;
+        }
+        _notice($"lost the process on {Node} ({loss}); restarted at home from its checkpoint {path}");
+        Finish(RemoteEnd.CameHome, null);
+        return true;
     }
 
     private void Handle(Frame frame)

@@ -43,7 +43,7 @@ public sealed class ClusterMigrationTests
     public void ACpuBoundProgramMovedMidRunPrintsWhatItPrintsNatively()
     {
         string[] program = [RepoPaths.TestProgram("compute"), "2500000000"];
-        var native = CommandRunner.Run(program, Options());
+        var native = NativeAndAtHome(program, Options());
         using var run = Mosrun(program);
         Thread.Sleep(300);
         Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
@@ -60,7 +60,7 @@ public sealed class ClusterMigrationTests
     public void Python3MovedAwayAndBackPrintsWhatItPrintsNatively()
     {
         string[] program = ["python3", "-c", "import sys\nprint('started', flush=True)\nx = 0\nfor i in range(12_000_000): x = (x * 31 + i) % 1_000_003\nprint('result', x)\nsys.exit(4)"];
-        var native = CommandRunner.Run(program, Options());
+        var native = NativeAndAtHome(program, Options());
         using var run = Mosrun(program);
         run.WaitForStdout("started");
         Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
@@ -81,6 +81,10 @@ public sealed class ClusterMigrationTests
         string[] program = [RepoPaths.TestProgram("migrate_io"), input, "written.txt"];
         var native = CommandRunner.Run(program, Options() with { Stdin = "x"u8.ToArray() });
         string nativeFile = File.ReadAllText(Path.Combine(_scratch.Work, "written.txt"));
+        File.Delete(Path.Combine(_scratch.Work, "written.txt"));
+        var atHome = CommandRunner.Run([AgentCluster.Bin("mosrun"), .. program], Options() with { Stdin = "x"u8.ToArray() });
+        Assert.That((atHome.StdoutText, atHome.ExitCode, File.ReadAllText(Path.Combine(_scratch.Work, "written.txt"))),
+            Is.EqualTo((native.StdoutText, native.ExitCode, nativeFile)), atHome.Describe("mosrun, at home"));
         File.Delete(Path.Combine(_scratch.Work, "written.txt"));
 
         using var run = Mosrun(program);
@@ -249,6 +253,34 @@ public sealed class ClusterMigrationTests
     private int CountInLog(string node, string text) =>
         _cluster[node].Log().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>
+    /// At a real terminal (Terminal/pty_session.py, an interactive bash): Ctrl-C ends, and Ctrl-Z
+    /// stops and fg continues, a program started on node2 with -r, exactly as they do natively.
+    /// </summary>
+    [TestCase("ctrl-c", "status: 130")]
+    [TestCase("ctrl-z-python", "stopped: True", "fg finished: True", "status: 0")]
+    public void AtATerminalCtrlCAndCtrlZReachAProgramAwayAsTheyWouldNatively(string scenario, params string[] expected)
+    {
+        string driver = Path.Combine(AppContext.BaseDirectory, "Terminal", "pty_session.py");
+        string native = Session("command");
+        int wentHomeBefore = CountInLog("node2", "the process went home");
+        string away = Session($"{AgentCluster.Bin("mosrun")} -rnode2");
+        Assert.Multiple(() =>
+        {
+            foreach (var line in expected)
+                Assert.That(native, Does.Contain(line), "the native run (the oracle) itself");
+            Assert.That(away, Is.EqualTo(native), $"under mosrun -rnode2, scenario {scenario}");
+            Assert.That(CountInLog("node2", "the process went home"), Is.EqualTo(wentHomeBefore), "it stayed on node2 throughout");
+        });
+
+        string Session(string prefix)
+        {
+            var result = CommandRunner.Run(["/usr/bin/python3", driver, prefix, scenario], Options() with { Timeout = TimeSpan.FromSeconds(90) });
+            Assert.That(result.ExitCode, Is.Zero, $"pty_session.py {prefix} {scenario}: {result.StderrText}");
+            return result.StdoutText;
+        }
+    }
+
     [Test]
     public void MospsShowsWhereEachProcessRunsAndItsState()
     {
@@ -311,6 +343,29 @@ public sealed class ClusterMigrationTests
     }
 
     [Test]
+    public void WhenTheNodeVanishesAProcessWithPeriodicCheckpointsRestartsAtHomeFromTheLatest()
+    {
+        var node5 = _cluster.StartMember("node5");
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node5"), Patience, () => "node1 never saw node5");
+        string[] program = [RepoPaths.TestProgram("compute"), "3000000000"];
+        var native = CommandRunner.Run(program, Options());
+        string images = Path.Combine(_scratch.Work, "job");
+        using var run = Mosrun(program, "-C", images, "-A", "0.005"); // every 0.3 s
+        AgentProcess.WaitFor(() => File.Exists(images + ".1"), Patience, () => "no periodic checkpoint");
+        Assert.That(Migrate(run, "node5"), Does.StartWith("moved to node5"));
+        int guestHost = GuestHosts().Single();
+        Libc.Kill(guestHost, 9); // node5 vanishes: its guest host and its agent at once
+        node5.Kill();
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(result.StderrText, Does.Match(@"^mosrun: lost the process on node5 \(.*\); restarted at home from its checkpoint .*job\.\d+\n$"));
+        });
+    }
+
+    [Test]
     public void WhenTheHomeMosrunIsKilledTheIncarnationIsKilledToo()
     {
         using var run = Mosrun([RepoPaths.TestProgram("compute"), "50000000000"]);
@@ -320,6 +375,15 @@ public sealed class ClusterMigrationTests
         run.SendSignal(9);
         run.WaitForExit();
         AgentProcess.WaitFor(() => GuestHosts().Count == 0, TimeSpan.FromSeconds(15), () => "the guest host outlived its home");
+    }
+
+    /// <summary>The native run (the oracle), checked against a run under mosrun that stays at home.</summary>
+    private static CommandResult NativeAndAtHome(string[] program, RunOptions options)
+    {
+        var native = CommandRunner.Run(program, options);
+        var atHome = CommandRunner.Run([AgentCluster.Bin("mosrun"), .. program], options);
+        Assert.That((atHome.StdoutText, atHome.ExitCode), Is.EqualTo((native.StdoutText, native.ExitCode)), atHome.Describe("mosrun, at home"));
+        return native;
     }
 
     private RunOptions Options()

@@ -79,6 +79,16 @@ def main():
             resumed = run(fd, "fg")
             print("fg finished:", "finished" in resumed)
             print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
+        elif SCENARIO == "ctrl-z-python":
+            # One process, no fork: under mosrun -rNODE it stays away the whole time.
+            os.write(fd, f"{m} python3 -c 'import time; [time.sleep(0.25) for i in range(8)]; print(\"finished\")'\n".encode())
+            time.sleep(1.0)
+            os.write(fd, b"\x1a")  # Ctrl-Z
+            stopped = read_until(fd, re.escape(PROMPT), timeout=10)
+            print("stopped:", "Stopped" in stopped)
+            resumed = run(fd, "fg")
+            print("fg finished:", "finished" in resumed)
+            print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
         else:
             print("unknown scenario", SCENARIO)
             return 2
