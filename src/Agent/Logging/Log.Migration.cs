@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(94, LogLevel.Information, "guest host {GuestPid}: {Line}")]
     public static partial void GuestSaid(ILogger logger, int guestPid, string line);
+
+    [LoggerMessage(95, LogLevel.Information, "guest host {GuestPid} asked to send its process home: {Reason}")]
+    public static partial void GuestAskedToLeave(ILogger logger, int guestPid, string reason);
 }

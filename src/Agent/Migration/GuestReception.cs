@@ -23,8 +23,23 @@ namespace Mosix.Agent.Migration;
 /// stdin stays open while the agent lives: its end (this agent stopping, or dying) sends the
 /// process home, so guests leave before their node does.
 /// </remarks>
-public sealed class GuestReception(AgentOptions options, NodeState node, ILogger<GuestReception> logger)
+public sealed class GuestReception
 {
+    private readonly AgentOptions options;
+    private readonly NodeState node;
+    private readonly ILogger<GuestReception> logger;
+
+    /// <summary>The pipes to the guest hosts now running, by pid: how they are told to leave.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, FrameStream> _guests = new();
+
+    public GuestReception(AgentOptions options, NodeState node, ILogger<GuestReception> logger)
+    {
+        this.options = options;
+        this.node = node;
+        this.logger = logger;
+        node.GuestsAskedToLeave += reason => _ = AskAllToLeaveAsync(reason);
+    }
+
     /// <summary>How long a new guest host may take to say where it listens.</summary>
     private static readonly TimeSpan StartPatience = TimeSpan.FromSeconds(10);
 
@@ -67,7 +82,8 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
         {
             try
             {
-                int port = await StartChannelAsync(guest, offer, address, home, stop);
+                var (port, pipe) = await StartChannelAsync(guest, offer, address, home, stop);
+                _guests[guest.Id] = pipe;
                 Log.GuestAccepted(logger, home, offer.HomePid, offer.Command, guest.Id);
                 await link.Frames.WriteAsync(MessageKind.GuestAccepted, new GuestAccepted
                 {
@@ -89,6 +105,7 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
             }
             finally
             {
+                _guests.TryRemove(guest.Id, out _);
                 await EndAsync(guest);
                 node.GuestLeft();
                 Log.GuestLeft(logger, home, offer.HomePid, guest.HasExited ? guest.ExitCode : -1);
@@ -97,7 +114,7 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
     }
 
     /// <summary>Gives the guest host the key and the address; its answer is the port it listens on.</summary>
-    private static async Task<int> StartChannelAsync(Process guest, GuestOffer offer, IPAddress address, string home, CancellationToken stop)
+    private static async Task<(int Port, FrameStream Pipe)> StartChannelAsync(Process guest, GuestOffer offer, IPAddress address, string home, CancellationToken stop)
     {
         var pipe = new FrameStream(new DuplexStream(guest.StandardOutput.BaseStream, guest.StandardInput.BaseStream));
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -111,11 +128,28 @@ public sealed class GuestReception(AgentOptions options, NodeState node, ILogger
                 HomeNode = home,
             }, patience.Token);
             var listening = (await pipe.ExpectAsync(MessageKind.GuestListening, patience.Token)).Read(GuestListening.Parser);
-            return listening.Port is > 0 and <= 65535 ? (int)listening.Port : throw new FrameException($"it announced port {listening.Port}");
+            return listening.Port is > 0 and <= 65535 ? ((int)listening.Port, pipe) : throw new FrameException($"it announced port {listening.Port}");
         }
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
             throw new TimeoutException($"no port within {StartPatience.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>mosctl expel or shutdown: every guest host sends its process home.</summary>
+    private async Task AskAllToLeaveAsync(string reason)
+    {
+        foreach (var (pid, pipe) in _guests)
+        {
+            try
+            {
+                await pipe.WriteAsync(MessageKind.GuestLeave, new GuestLeave { Reason = reason }, CancellationToken.None);
+                Log.GuestAskedToLeave(logger, pid, reason);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // It is ending anyway.
+            }
         }
     }
 

@@ -8,9 +8,13 @@ namespace Mosix.Agent.Node;
 /// The states are MOSIX's: blocked = no new guests; expelling = guests are asked to leave;
 /// leaving = the node leaves the cluster once no guest is left.
 /// </summary>
-/// <remarks>Guests arrive with migration (the next issue); until then the count stays 0, and expel and shutdown complete at once.</remarks>
+/// <remarks>Expel and shutdown raise <see cref="GuestsAskedToLeave"/>: the guest hosts are told, and
+/// each sends its process home; the last one out ends the expel (or lets the node leave).</remarks>
 public sealed class NodeState(bool acceptGuests)
 {
+    /// <summary>The owner asked the guests to leave (mosctl expel, shutdown); the argument says why.</summary>
+    public event Action<string>? GuestsAskedToLeave;
+
     private readonly Lock _lock = new();
     private bool _blocked = !acceptGuests;
     private bool _expelling;
@@ -79,22 +83,30 @@ public sealed class NodeState(bool acceptGuests)
     /// <summary>Asks guests to leave; returns how many there are. With none, there is nothing left to expel.</summary>
     public int Expel()
     {
+        int guests;
         lock (_lock)
         {
             _expelling = _guests > 0;
-            return _guests;
+            guests = _guests;
         }
+        if (guests > 0)
+            GuestsAskedToLeave?.Invoke("this node's owner expelled its guests (mosctl expel)");
+        return guests;
     }
 
     /// <summary>Starts leaving: blocked, expelling; returns the guests still to wait for.</summary>
     public int BeginLeaving()
     {
+        int guests;
         lock (_lock)
         {
             _leaving = true;
             _blocked = true;
             _expelling = _guests > 0;
-            return _guests;
+            guests = _guests;
         }
+        if (guests > 0)
+            GuestsAskedToLeave?.Invoke("this node is leaving the cluster (mosctl shutdown)");
+        return guests;
     }
 }

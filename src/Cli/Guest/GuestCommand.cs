@@ -80,9 +80,10 @@ internal static class GuestCommand
     {
         try
         {
-            while (agent.Read() is not null)
+            while (agent.Read() is { } frame)
             {
-                // No commands yet: later ones (leave for a given node, say) will arrive here.
+                if (frame.Kind == MessageKind.GuestLeave)
+                    host.SendHome(frame.Read(GuestLeave.Parser).Reason);
             }
         }
         catch (Exception e) when (e is FrameException or IOException)

@@ -96,4 +96,7 @@ public enum MessageKind : ushort
 
     /// <summary>Guest host to its agent (its stdout): the channel's port.</summary>
     GuestListening = 220,
+
+    /// <summary>Agent to a guest host (its stdin): the owner wants the node free; the process goes home.</summary>
+    GuestLeave = 221,
 }

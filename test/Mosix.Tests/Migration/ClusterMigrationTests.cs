@@ -365,6 +365,34 @@ public sealed class ClusterMigrationTests
         });
     }
 
+    [TestCase("expel", "asked 1 guest(s) to leave")]
+    [TestCase("shutdown", "leaving the cluster")]
+    public void TheOwnerSendsGuestsAwayAndTheyFinishAtHome(string action, string answer)
+    {
+        string name = $"node-{action}";
+        var owned = _cluster.StartMember(name);
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey(name), Patience, () => $"node1 never saw {name}");
+        string[] program = [RepoPaths.TestProgram("migrate_big"), "64", "400"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        Assert.That(Migrate(run, name), Does.StartWith($"moved to {name}"));
+        var said = AgentCluster.Mosctl(owned.State, action);
+        Assert.That(said.StdoutText, Does.Contain(answer));
+        AgentProcess.WaitFor(() => GuestHosts().Count == 0, Patience, () => $"the guest did not leave {name}");
+        var listed = CommandRunner.Run([AgentCluster.Bin("mosps")], Options());
+        Assert.That(listed.StdoutText, Does.Contain(" here "), "the process is back home while it still runs");
+        if (action == "shutdown")
+            AgentProcess.WaitFor(() => !owned.IsRunning, Patience, () => $"{name} did not leave once its guest was gone");
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(owned.Log(), Does.Contain("asked to send its process home"));
+        });
+    }
+
     [Test]
     public void WhenTheHomeMosrunIsKilledTheIncarnationIsKilledToo()
     {
