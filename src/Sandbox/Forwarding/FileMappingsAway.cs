@@ -15,8 +15,9 @@ namespace Mosix.Sandbox.Forwarding;
 /// </summary>
 /// <remarks>
 /// <para>Sandbox: the copy is used only when it is a regular file that every user of this node
-/// may read (mode o+r), of the same size and modification time as home's: the guest learns
-/// nothing of this node it could not read as anybody, and a private mapping never writes back.</para>
+/// may read (o+r, in directories with o+x, no symbolic link on the way), of the same size and
+/// modification time as home's: the guest learns nothing of this node it could not read as
+/// anybody, and a private mapping never writes back.</para>
 /// <para>How: home answers fstat and the descriptor's path (readlink of /proc/self/fd/N, in the
 /// deputy); then, into the incarnation at its seccomp stop, openat(path, O_RDONLY), the mmap with
 /// that descriptor, close. The mmap's answer is the call's.</para>
@@ -64,13 +65,36 @@ internal static class FileMappingsAway
         return path.StartsWith('/') && !path.EndsWith(" (deleted)", StringComparison.Ordinal) ? (path, st) : null;
     }
 
-    /// <summary>This node's file at <paramref name="path"/> is world-readable and matches home's size and modification time.</summary>
+    /// <summary>This node's file at <paramref name="path"/> is one anybody may read and matches home's size and modification time.</summary>
     private static bool SameCopyHere(string path, byte[] homeStat)
     {
-        if (FileStat.Of(path) is not { } here || !File.Exists(path))
+        if (!AnybodyMayRead(path) || FileStat.Of(path) is not { } here)
             return false;
         var home = FileStat.IdentityOf(homeStat);
-        return here.Size == home.Size && here.MtimeNs == home.MtimeNs &&
-               (File.GetUnixFileMode(path) & UnixFileMode.OtherRead) != 0;
+        return here.Size == home.Size && here.MtimeNs == home.MtimeNs;
+    }
+
+    /// <summary>
+    /// A regular file with o+r, reached through directories with o+x and no symbolic link on the
+    /// way (home's path is canonical; a link here could lead where others may not go).
+    /// </summary>
+    private static bool AnybodyMayRead(string path)
+    {
+        try
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists || file.LinkTarget is not null || (file.UnixFileMode & UnixFileMode.OtherRead) == 0)
+                return false;
+            for (var dir = file.Directory; dir is not null; dir = dir.Parent)
+            {
+                if (dir.LinkTarget is not null || (dir.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+                    return false;
+            }
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 }

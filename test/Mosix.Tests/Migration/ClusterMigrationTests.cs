@@ -218,10 +218,11 @@ public sealed class ClusterMigrationTests
     {
         string[] program = ["python3", "-c", "import json, hashlib\nx = 0\nfor i in range(6_000_000): x = (x * 31 + i) % 1_000_003\nprint(x, json.dumps({'a': 1}), hashlib.sha256(b'x').hexdigest()[:8])"];
         var native = CommandRunner.Run(program, Options());
-        int wentHomeBefore = CountInLog("node2", "the process went home");
+        int wentHomeBefore = CountInLog("node2", "the process went home"), leftBefore = CountInLog("node2", " left: ");
         using var run = Mosrun(program, "-rnode2");
         AgentProcess.WaitFor(() => GuestHosts().Count == 1, Patience, () => "no guest host on node2");
         var result = run.WaitForExit();
+        WaitForGuestsToLeave("node2", leftBefore);
         Assert.Multiple(() =>
         {
             Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
@@ -230,28 +231,37 @@ public sealed class ClusterMigrationTests
         });
     }
 
-    [TestCase(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, false)]
-    [TestCase(UnixFileMode.UserRead | UnixFileMode.UserWrite, true)]
-    public void AFileMappedAwayIsThisNodesCopyOnlyWhenAnyoneMayReadIt(UnixFileMode mode, bool goesHome)
+    private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OpenFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute;
+    private const UnixFileMode ClosedFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    [TestCase(Readable, OpenFolder, false)]
+    [TestCase(OwnerOnly, OpenFolder, true)]
+    [TestCase(Readable, ClosedFolder, true)]
+    public void AFileMappedAwayIsThisNodesCopyOnlyWhenAnyoneMayReadIt(UnixFileMode mode, UnixFileMode folderMode, bool goesHome)
     {
-        string data = _scratch.WriteFile("work/data.bin", new string('m', 10000), mode);
+        string data = _scratch.WriteFile("data/data.bin", new string('m', 10000), mode);
+        File.SetUnixFileMode(Path.GetDirectoryName(data)!, folderMode);
         string[] program = ["python3", "-c", "import mmap, sys, time\nprint('started', flush=True)\nsys.stdin.readline()\nf = open(sys.argv[1], 'rb')\nm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)\nprint(len(m), m[:3].decode(), bytes(m).count(b'm'))", data];
-        int wentHomeBefore = CountInLog("node2", "the process went home");
+        int wentHomeBefore = CountInLog("node2", "the process went home"), leftBefore = CountInLog("node2", " left: ");
         using var run = Mosrun(program);
         run.WaitForStdout("started");
         Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
         run.WriteStdin("go\n");
         var result = run.WaitForExit();
-        Assert.Multiple(() =>
-        {
-            Assert.That(result.StdoutText, Is.EqualTo("started\n10000 mmm 10000\n"), result.StderrText);
-            Assert.That(CountInLog("node2", "the process went home") - wentHomeBefore, Is.EqualTo(goesHome ? 1 : 0),
-                goesHome ? "a file others may not read on node2 is mapped at home" : "a world-readable identical copy is mapped on node2");
-        });
+        Assert.That(result.StdoutText, Is.EqualTo("started\n10000 mmm 10000\n"), result.StderrText);
+        WaitForGuestsToLeave("node2", leftBefore);
+        Assert.That(CountInLog("node2", "the process went home") - wentHomeBefore, Is.EqualTo(goesHome ? 1 : 0),
+            goesHome ? "a file others may not read on node2 is mapped at home" : "a world-readable identical copy is mapped on node2");
     }
 
     private int CountInLog(string node, string text) =>
         _cluster[node].Log().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>Until the agent logs its guest's end: its guest host's own lines are then in the log too.</summary>
+    private void WaitForGuestsToLeave(string node, int leftBefore) =>
+        AgentProcess.WaitFor(() => CountInLog(node, " left: ") > leftBefore, Patience, () => $"{node} never logged its guest's end");
 
     /// <summary>
     /// At a real terminal (Terminal/pty_session.py, an interactive bash): Ctrl-C ends, and Ctrl-Z
@@ -263,8 +273,9 @@ public sealed class ClusterMigrationTests
     {
         string driver = Path.Combine(AppContext.BaseDirectory, "Terminal", "pty_session.py");
         string native = Session("command");
-        int wentHomeBefore = CountInLog("node2", "the process went home");
+        int wentHomeBefore = CountInLog("node2", "the process went home"), leftBefore = CountInLog("node2", " left: ");
         string away = Session($"{AgentCluster.Bin("mosrun")} -rnode2");
+        WaitForGuestsToLeave("node2", leftBefore);
         Assert.Multiple(() =>
         {
             foreach (var line in expected)
