@@ -50,13 +50,15 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
             return null;
         if (reason == TrapReason.ForeignAbi || entry is null)
             return Unservable(reason == TrapReason.ForeignAbi ? "a 32-bit system call (int 0x80)" : $"system call {(long)regs.OrigRax}");
-        if (Leaving && entry.Class is SyscallClass.Virtual or SyscallClass.Home or SyscallClass.BringHome)
+        // Held while the process is being taken home; a file mapping too, which would otherwise
+        // make home calls of its own (FileMappingsAway) on every retry while the move waits.
+        if (Leaving && (entry.Class is SyscallClass.Virtual or SyscallClass.Home or SyscallClass.BringHome || IsFileMapping(entry, regs)))
             return ISyscallHandler.Restart;
         try
         {
             return entry.Class switch
             {
-                SyscallClass.Local when entry.Name == "mmap" => (regs.Arg(3) & MAP_ANONYMOUS) != 0 ? null : FileMappingsAway.TryMap(tracee, regs, home) ?? GoHome(entry),
+                SyscallClass.Local when IsFileMapping(entry, regs) => FileMappingsAway.TryMap(tracee, regs, home) ?? GoHome(entry),
                 SyscallClass.Local => null,
                 SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => HomePid,
                 SyscallClass.Virtual or SyscallClass.Home => Forward(tracee, regs, entry),
@@ -69,6 +71,8 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
             return -Errno.EFAULT;
         }
     }
+
+    private static bool IsFileMapping(SyscallEntry entry, in UserRegs regs) => entry.Name == "mmap" && (regs.Arg(3) & MAP_ANONYMOUS) == 0;
 
     private long Forward(Tracee tracee, in UserRegs regs, SyscallEntry entry)
     {
