@@ -21,7 +21,7 @@ both() {
     fi
 }
 
-echo "Mosix demo: programs run under the ptrace supervisor, unmodified, at home."
+echo "Mosix demo: programs run under the ptrace supervisor, unmodified, at home and on another node."
 both 'echo hello from $(uname -s); (seq 1 5 | paste -sd+ | bc) 2>/dev/null || true'
 both 'printf "b\na\nc\n" | sort | tr a-z A-Z'
 both 'python3 -c "import hashlib; print(hashlib.sha256(b\"mosix\").hexdigest())"'
@@ -65,6 +65,30 @@ if cat "$work/part1" "$work/part2" | cmp -s - <(python3 "$work/count.py"); then
 else
     echo "   -> DIFFERS from the uninterrupted run"
 fi
+
+step "migration: two agents on 127.0.0.1; a python3 computation moved to node2 mid-run, and back"
+export MOSIX_CLUSTER_DIR="$work/cluster" MOSIX_CLUSTER_PORT=$((18400 + RANDOM % 500))
+trap '"$ROOT/scripts/cluster.sh" clean >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+"$ROOT/scripts/cluster.sh" start 2 >/dev/null
+export MOSIX_STATE="$MOSIX_CLUSTER_DIR/node1"
+for _ in $(seq 50); do "$ROOT/bin/mosmon" --once 2>/dev/null | grep -q node2 && break; sleep 0.2; done
+job='import sys
+x = 0
+for i in range(40_000_000): x = (x * 31 + i) % 1_000_003
+print("result", x)'
+native=$(/usr/bin/python3 -c "$job")
+"$MOSRUN" /usr/bin/python3 -c "$job" > "$work/moved.out" &
+pid=$!
+sleep 0.5
+"$ROOT/bin/migrate" "$pid" node2 | sed 's/^/   migrate PID node2: /'
+"$ROOT/bin/mosps" | sed 's/^/   /'
+sleep 1
+"$ROOT/bin/migrate" "$pid" home 2>&1 | sed "s/^/   migrate PID home:  /" || true
+wait "$pid"
+printf '   %s\n' "$(cat "$work/moved.out")"
+if [ "$(cat "$work/moved.out")" == "$native" ]; then echo "   -> identical to a direct run"; else echo "   -> DIFFERS from a direct run: $native"; fi
+"$ROOT/scripts/cluster.sh" clean >/dev/null 2>&1 || true
+unset MOSIX_STATE
 
 step "time: bin/true natively and under mosrun"
 for cmd in "/bin/true" "$MOSRUN /bin/true"; do
