@@ -56,7 +56,7 @@ internal sealed class MosrunSession : IDisposable
     {
         if (Relocation.Where is { } node)
             return new ControlLine.Reply(false, $"the process runs on {node}: bring it home first (migrate PID home)");
-        if (Relocation.State == "migrating")
+        if (Relocation.Moving)
             return new ControlLine.Reply(false, "the process is moving; try again once it has arrived");
         await _oneAtATime.WaitAsync();
         try

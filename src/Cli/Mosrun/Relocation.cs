@@ -28,6 +28,16 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
         }
     }
 
+    /// <summary>True while a move (away or home) is under way.</summary>
+    public bool Moving
+    {
+        get
+        {
+            lock (_lock)
+                return _moving;
+        }
+    }
+
     /// <summary>running, migrating, or away.</summary>
     public string State
     {

@@ -88,28 +88,35 @@ public sealed class FrameStream(Stream stream, int maxPayload = Frame.DefaultMax
     /// <summary>Writes a frame, blocking; serialised with every other writer.</summary>
     public void Write(MessageKind kind, Google.Protobuf.IMessage message) => WriteRaw(kind, Google.Protobuf.MessageExtensions.ToByteArray(message));
 
+    /// <summary>Writes a frame whose payload is raw bytes, blocking; serialised with every other writer.</summary>
+    public void WriteRaw(MessageKind kind, ReadOnlySpan<byte> payload) => WriteRaw(kind, [], payload);
+
     /// <summary>
-    /// Writes a frame whose payload is raw bytes (image data), blocking, without copying the payload
-    /// into a frame buffer: the header and the payload go out as two writes under the lock.
+    /// Writes a frame whose payload is <paramref name="prefix"/> then <paramref name="payload"/> (an
+    /// address and the pages that belong there, say), serialised with every other writer.
     /// </summary>
-    public void WriteRaw(MessageKind kind, ReadOnlySpan<byte> payload)
+    public void WriteRaw(MessageKind kind, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload)
     {
         // Small frames (calls, results) go out in one write: one segment, one wake-up of the reader.
+        // Big ones (pages) are not copied into a frame buffer: header, prefix and payload go out as they are.
         const int OneWrite = 64 * 1024;
-        byte[]? joined = payload.Length <= OneWrite ? System.Buffers.ArrayPool<byte>.Shared.Rent(Frame.HeaderSize + payload.Length) : null;
+        int length = prefix.Length + payload.Length;
+        byte[]? joined = length <= OneWrite ? System.Buffers.ArrayPool<byte>.Shared.Rent(Frame.HeaderSize + length) : null;
         Span<byte> header = joined ?? stackalloc byte[Frame.HeaderSize];
-        Frame.WriteHeader(header, kind, payload.Length);
+        Frame.WriteHeader(header, kind, length);
         _writeLock.Wait();
         try
         {
             if (joined is not null)
             {
-                payload.CopyTo(joined.AsSpan(Frame.HeaderSize));
-                stream.Write(joined, 0, Frame.HeaderSize + payload.Length);
+                prefix.CopyTo(joined.AsSpan(Frame.HeaderSize));
+                payload.CopyTo(joined.AsSpan(Frame.HeaderSize + prefix.Length));
+                stream.Write(joined, 0, Frame.HeaderSize + length);
             }
             else
             {
                 stream.Write(header);
+                stream.Write(prefix);
                 stream.Write(payload);
             }
             stream.Flush();
@@ -119,28 +126,6 @@ public sealed class FrameStream(Stream stream, int maxPayload = Frame.DefaultMax
             _writeLock.Release();
             if (joined is not null)
                 System.Buffers.ArrayPool<byte>.Shared.Return(joined);
-        }
-    }
-
-    /// <summary>
-    /// Writes a frame whose payload is <paramref name="prefix"/> then <paramref name="payload"/> (an
-    /// address and the pages that belong there), without joining them in a buffer first.
-    /// </summary>
-    public void WriteRaw(MessageKind kind, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> payload)
-    {
-        Span<byte> header = stackalloc byte[Frame.HeaderSize];
-        Frame.WriteHeader(header, kind, prefix.Length + payload.Length);
-        _writeLock.Wait();
-        try
-        {
-            stream.Write(header);
-            stream.Write(prefix);
-            stream.Write(payload);
-            stream.Flush();
-        }
-        finally
-        {
-            _writeLock.Release();
         }
     }
 
