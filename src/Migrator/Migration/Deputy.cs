@@ -117,6 +117,9 @@ public sealed class Deputy : IDeputyRole
         ulong needed = DeputyExecutor.SpaceFor(call);
         if (needed > _scratchSize)
             Grow(remote, needed);
+        // A move's interrupt that comes before the call has begun skips it (restarted wherever the
+        // process then is): met there and kept for later, it would leave a blocking call deaf to it.
+        remote.CancellingSignal = InterruptSignal;
         ForwardedResult result;
         using (var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize))
             result = DeputyExecutor.Execute(remote, scratch, call);

@@ -208,9 +208,11 @@ public sealed class RemoteRun
         {
             case MessageKind.Call:
                 var call = CallCodec.FromWire(frame.Read(Call.Parser));
-                var result = _direct is { } direct && direct.TryExecute(call, out var quick)
-                    ? quick
-                    : _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
+                var result = Volatile.Read(ref _homeRequest) is not null
+                    ? ForwardedResult.NotMadeForAMove // sent before the guest heard; the deputy's interrupt may be spent already
+                    : _direct is { } direct && direct.TryExecute(call, out var quick)
+                        ? quick
+                        : _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
                 _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
                 break;
             case MessageKind.GuestExit:

@@ -40,4 +40,10 @@ public sealed record ForwardedResult(long Return, IReadOnlyDictionary<int, byte[
     public int InterruptedBy { get; init; }
 
     public static ForwardedResult Error(int errno) => new(-errno, new Dictionary<int, byte[]>());
+
+    /// <summary>
+    /// The call was not made because the process is being moved: -ERESTARTNOINTR, so the guest
+    /// makes it again wherever the process then runs.
+    /// </summary>
+    public static ForwardedResult NotMadeForAMove { get; } = Error(513);
 }

@@ -96,6 +96,16 @@ public sealed class RemoteSyscalls : IDisposable
         return (long)Registers.Get(_tracee.Tid).Rax;
     }
 
+    /// <summary>
+    /// A signal that, arriving before the injected call has begun, cancels it: the call is not made
+    /// and its result is -ERESTARTNOINTR, as if the signal had cut it short at once (0: none does).
+    /// </summary>
+    /// <remarks>
+    /// A signal met at that stop is otherwise kept for later and the call made: a blocking one would
+    /// then wait deaf to the very signal sent to cut it short (the deputy's move interrupt).
+    /// </remarks>
+    public int CancellingSignal { get; set; }
+
     /// <summary>The tracee's vDSO moved (restore does that): find the <c>syscall</c> instruction again.</summary>
     public void Relocate() => _syscallAddress = SyscallInstruction.Find(_tracee.Tid);
 
@@ -132,6 +142,20 @@ public sealed class RemoteSyscalls : IDisposable
         return regs.Rip == _syscallAddress + 2 && rax is >= -516 and <= -512;
     }
 
+    /// <summary>At a signal-delivery stop still on the injected <c>syscall</c> instruction: skips it,
+    /// with the restart code as its result. False if the call has already begun.</summary>
+    private bool CancelBeforeEntry()
+    {
+        const long ERESTARTNOINTR = 513;
+        var regs = Registers.Get(_tracee.Tid);
+        if (regs.Rip != _syscallAddress)
+            return false;
+        regs.Rip = _syscallAddress + 2;
+        regs.Rax = unchecked((ulong)-ERESTARTNOINTR);
+        Registers.Set(_tracee.Tid, regs);
+        return true;
+    }
+
     private void StepOverSyscall()
     {
         while (true)
@@ -151,6 +175,8 @@ public sealed class RemoteSyscalls : IDisposable
                 throw new InvalidOperationException($"the injected system call faulted (SIG{Libc.SignalName(status.StopSignal)}): the syscall instruction at 0x{_syscallAddress:x} is gone");
             if (status.IsSignalDelivery && _tracee.SignalToDeliver == 0)
                 _tracee.SignalToDeliver = status.StopSignal; // someone else's signal: deliver it later
+            if (status.IsSignalDelivery && status.StopSignal == CancellingSignal && CancelBeforeEntry())
+                return;
             if (status.IsSignalDelivery && InterruptedHere())
                 return; // a blocking call cut short by that signal: its result is the restart code
             // A seccomp stop for the injected call itself, or another signal: step on.
