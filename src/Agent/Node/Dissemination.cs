@@ -32,7 +32,7 @@ public sealed class Dissemination : BackgroundService, ILinkSink
         _node = node;
         _clock = clock;
         _logger = logger;
-        _probe = new LoadProbe(options.ExtraLoad);
+        _probe = new LoadProbe(options.ExtraLoad, NodeConfinement.OfThisProcess());
         _speed = options.Speed ?? SpeedBenchmark.Measure();
         _gossiper = new Gossiper(options.Name, options.Gossip, clock, transport, new Random(), options.Seeds.Select(s => s.ToString()));
         _self = Measure();
@@ -107,7 +107,8 @@ public sealed class Dissemination : BackgroundService, ILinkSink
     private LoadVector Measure()
     {
         var m = _probe.Measure();
-        return new LoadVector(_options.Name, _options.Advertise?.ToString() ?? "", _speed, m.Cores, m.Load, m.FreeMemory, m.TotalMemory,
+        // A CPU limit slows each core the node has: the speed it announces is per core it may use.
+        return new LoadVector(_options.Name, _options.Advertise?.ToString() ?? "", _speed * m.CoreShare, m.Cores, m.Load, m.FreeMemory, m.TotalMemory,
             _node.Guests, _node.Conditions, _node.Incarnation, ++_sequence);
     }
 }
