@@ -21,6 +21,8 @@ public sealed class AgentCommandLine
     private readonly Option<int?> _fanout = new("--fanout") { Description = "Nodes each round's gossip goes to (default 2)", HelpName = "N" };
     private readonly Option<int?> _window = new("--window") { Description = "How many other nodes' vectors to keep (default 64)", HelpName = "N" };
     private readonly Option<bool> _block = new("--block") { Description = "Start blocked: accept no guests until 'mosctl unblock'" };
+    private readonly Option<bool> _lstay = new("--lstay") { Description = "Local processes stay: never move this node's processes automatically (migrate still does)" };
+    private readonly Option<double?> _memoryReserve = new("--memory-reserve") { Description = "Keep this fraction of a node's memory free: below it, processes move to nodes with room (default 0.1)", HelpName = "FRACTION" };
     private readonly Option<string?> _logLevel = new("--log-level") { Description = "trace, debug, info (default), warning or error", HelpName = "LEVEL" };
 
     public string? StatePath { get; private set; }
@@ -44,7 +46,7 @@ public sealed class AgentCommandLine
     {
         var command = new Command("mosixd", "The Mosix agent: measures this node, gossips with the cluster, answers mosmon, mosps and mosctl.")
         {
-            _help, _version, _state, _config, _name, _listen, _advertise, _seeds, _speed, _extraLoad, _interval, _timeout, _fanout, _window, _block, _logLevel,
+            _help, _version, _state, _config, _name, _listen, _advertise, _seeds, _speed, _extraLoad, _interval, _timeout, _fanout, _window, _block, _lstay, _memoryReserve, _logLevel,
         };
         var parsed = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.GetResult(_help) is not null || parsed.GetResult(_version) is not null)
@@ -67,6 +69,8 @@ public sealed class AgentCommandLine
         Overrides.Fanout = parsed.GetValue(_fanout);
         Overrides.WindowSize = parsed.GetValue(_window);
         Overrides.AcceptGuests = parsed.GetValue(_block) ? false : null;
+        Overrides.LocalStay = parsed.GetValue(_lstay) ? true : null;
+        Overrides.MemoryReserve = parsed.GetValue(_memoryReserve);
         Overrides.LogLevel = parsed.GetValue(_logLevel);
         return null;
     }

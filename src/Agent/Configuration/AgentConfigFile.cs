@@ -35,6 +35,12 @@ public sealed class AgentConfigFile
 
     public int? MaxGuests { get; set; }
 
+    /// <summary>MOSIX's lstay: this node's own processes are never moved automatically.</summary>
+    public bool? LocalStay { get; set; }
+
+    /// <summary>The fraction of a node's memory that must stay free; below it, processes are ushered out.</summary>
+    public double? MemoryReserve { get; set; }
+
     public string? LogLevel { get; set; }
 
     private static readonly JsonSerializerOptions Json = new()

@@ -35,6 +35,12 @@ public sealed record AgentOptions
     /// <summary>Null: as many as the node has cores.</summary>
     public int? MaxGuests { get; init; }
 
+    /// <summary>--lstay: the balancer leaves this node's processes where they are.</summary>
+    public bool LocalStay { get; init; }
+
+    /// <summary>--memory-reserve: below this fraction of free memory, a node's processes are ushered out.</summary>
+    public double MemoryReserve { get; init; } = 0.1;
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     public NodeCredentials? Credentials { get; init; }

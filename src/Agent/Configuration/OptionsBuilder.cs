@@ -44,6 +44,8 @@ public static class OptionsBuilder
             Fail($"speed {speed.ToString(CultureInfo.InvariantCulture)} is not a speed factor (more than 0, at most 1000)");
         if (c.ExtraLoad is { } extra && !(extra >= 0 && extra <= 1_000_000))
             Fail("extraLoad must be 0 or more");
+        if (c.MemoryReserve is { } reserve && !(reserve >= 0 && reserve <= 0.9))
+            Fail("memoryReserve must be a fraction between 0 and 0.9");
         if (c.MaxGuests is < 0)
             Fail("maxGuests must be 0 or more");
 
@@ -59,6 +61,8 @@ public static class OptionsBuilder
             Gossip = gossip,
             AcceptGuests = c.AcceptGuests ?? true,
             MaxGuests = c.MaxGuests,
+            LocalStay = c.LocalStay ?? false,
+            MemoryReserve = c.MemoryReserve ?? 0.1,
             LogLevel = Level(c.LogLevel ?? "info"),
             Credentials = credentials,
         };
@@ -79,6 +83,8 @@ public static class OptionsBuilder
         WindowSize = over.WindowSize ?? file.WindowSize,
         AcceptGuests = over.AcceptGuests ?? file.AcceptGuests,
         MaxGuests = over.MaxGuests ?? file.MaxGuests,
+        LocalStay = over.LocalStay ?? file.LocalStay,
+        MemoryReserve = over.MemoryReserve ?? file.MemoryReserve,
         LogLevel = over.LogLevel ?? file.LogLevel,
     };
 

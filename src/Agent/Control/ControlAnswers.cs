@@ -11,7 +11,8 @@ using Mosix.Shim.Wire.Messages;
 namespace Mosix.Agent.Control;
 
 /// <summary>Answers one control request: status, the cluster view, the user's processes, an owner command.</summary>
-public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemination dissemination, Departure departure, IServiceProvider services, ILogger<ControlAnswers> logger)
+public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemination dissemination, Departure departure,
+    Placement.Balancer balancer, Placement.JobQueue queue, IServiceProvider services, ILogger<ControlAnswers> logger)
 {
     public (MessageKind Kind, IMessage Reply) Answer(Frame request, uint uid)
     {
@@ -23,6 +24,9 @@ public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemi
                 MessageKind.ClusterViewRequest => (MessageKind.ClusterViewReply, View()),
                 MessageKind.ProcessListRequest => (MessageKind.ProcessListReply, Processes(uid)),
                 MessageKind.OwnerCommand => (MessageKind.OwnerReply, Command(request.Read(OwnerCommand.Parser).Action)),
+                MessageKind.BestNodeRequest => (MessageKind.BestNodeReply, BestNode(request.Read(BestNodeRequest.Parser))),
+                MessageKind.QueueListRequest => (MessageKind.QueueList, Queue()),
+                MessageKind.QueueChange => (MessageKind.QueueChangeReply, ChangeQueue(request.Read(QueueChange.Parser))),
                 _ => (MessageKind.ControlError, new ControlError { Message = $"this agent does not answer {FrameStream.Describe(request.Kind)}" }),
             };
         }
@@ -75,6 +79,39 @@ public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemi
     {
         _ = uid; // Only ever the caller's own: the agent answers for SO_PEERCRED's uid, not the request's.
         return new ProcessList();
+    }
+
+    /// <summary>Where a new process would go now (mosbestnode, mosrun -b).</summary>
+    private BestNodeReply BestNode(BestNodeRequest request)
+    {
+        var nodes = balancer.Nodes();
+        if (Placement.PlacementPolicy.BestNode(nodes, options.Name, (long)request.MemoryBytes, balancer.Settings) is not { } best)
+            return new BestNodeReply { Reason = $"no node has {request.MemoryBytes >> 20} MiB to spare" };
+        return new BestNodeReply
+        {
+            Node = best.Node,
+            AtHome = best.Node == options.Name,
+            Reason = $"{best.RateAt(best.Load + 1):F2} of a reference core (speed {best.Speed:F2}, {best.Cores} core(s), load {best.Load:F1})",
+        };
+    }
+
+    private QueueList Queue()
+    {
+        var list = new QueueList();
+        list.Jobs.AddRange(queue.InOrder().Select(e => new QueuedJob
+        {
+            Pid = (uint)e.Pid,
+            Priority = e.Priority,
+            Command = e.Command,
+            QueuedUnixMs = (ulong)e.QueuedAt.ToUnixTimeMilliseconds(),
+        }));
+        return list;
+    }
+
+    private QueueChangeReply ChangeQueue(QueueChange change)
+    {
+        var (ok, message) = queue.Change((int)change.Pid, change.Action, change.Priority);
+        return new QueueChangeReply { Ok = ok, Message = message };
     }
 
     private OwnerReply Command(OwnerAction action)

@@ -14,7 +14,7 @@ namespace Mosix.Agent.Control;
 /// Three locks on the door: the state folder is 0700, the socket 0600, and every connection's
 /// SO_PEERCRED uid must be the agent's own, so even root's commands are turned away from a user's agent.
 /// </remarks>
-public sealed class ControlServer(ControlSocket control, ControlAnswers answers, Migration.GuestRouting routing, ILogger<ControlServer> logger) : BackgroundService
+public sealed class ControlServer(ControlSocket control, ControlAnswers answers, Migration.GuestRouting routing, HeldConnections held, ILogger<ControlServer> logger) : BackgroundService
 {
     /// <summary>Control frames are small; anything larger is a confused or hostile client.</summary>
     private const int MaxPayload = 64 * 1024;
@@ -60,6 +60,12 @@ public sealed class ControlServer(ControlSocket control, ControlAnswers answers,
                 {
                     // A process leaving: the answer is where its guest host waits, and the connection ends.
                     await routing.RouteAsync(frames, request.Read(Shim.Wire.Messages.GuestOffer.Parser), stop);
+                    return;
+                }
+                if (request.Kind is MessageKind.ProcessRegister or MessageKind.QueueRequest)
+                {
+                    // Held for the process's life, or until its queued job may start.
+                    await held.ServeAsync(frames, request, stop);
                     return;
                 }
                 var (kind, reply) = answers.Answer(request, peer.Uid);

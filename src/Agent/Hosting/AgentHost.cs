@@ -95,6 +95,10 @@ public static class AgentHost
         services.AddSingleton<Migration.GuestRouting>();
         services.AddSingleton<Migration.GuestReception>();
         services.AddSingleton<ControlServer>();
+        services.AddSingleton<Placement.LocalProcesses>();
+        services.AddSingleton<Placement.JobQueue>();
+        services.AddSingleton<Placement.Balancer>();
+        services.AddSingleton<HeldConnections>();
 
         // Stopped in reverse: links and control first, then the rounds, then Departure says goodbye.
         services.AddHostedService(sp => sp.GetRequiredService<Departure>());
@@ -102,6 +106,7 @@ public static class AgentHost
         if (options.Credentials is not null)
             services.AddHostedService(sp => sp.GetRequiredService<LinkListener>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlServer>());
+        services.AddHostedService(sp => sp.GetRequiredService<Placement.Balancer>());
         return builder.Build();
     }
 }

@@ -53,6 +53,28 @@ public sealed class AgentClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits for the next frame on a held connection (a queued job's start); null when the agent
+    /// closes it.
+    /// </summary>
+    public async Task<T?> NextAsync<T>(MessageKind kind, MessageParser<T> parser, CancellationToken cancel)
+        where T : class, IMessage<T>
+    {
+        try
+        {
+            var frame = await _frames.ReadAsync(cancel);
+            if (frame is null)
+                return null;
+            if (frame.Value.Kind != kind)
+                throw new AgentUnreachableException($"the agent sent {FrameStream.Describe(frame.Value.Kind)} instead of {kind}");
+            return frame.Value.Read(parser);
+        }
+        catch (Exception e) when (e is IOException or SocketException or FrameException)
+        {
+            throw new AgentUnreachableException($"lost the agent: {e.Message}");
+        }
+    }
+
     public ValueTask DisposeAsync() => _frames.DisposeAsync();
 
     private static MessageParser<Wire.Messages.ControlError> ControlErrorParser => Wire.Messages.ControlError.Parser;

@@ -36,6 +36,20 @@ public enum MessageKind : ushort
     OwnerCommand = 106,
     OwnerReply = 107,
 
+    /// <summary>mosrun: its program, for placement; the connection stays open while it lives.</summary>
+    ProcessRegister = 108,
+    ProcessRegistered = 109,
+    BestNodeRequest = 110,
+    BestNodeReply = 111,
+
+    /// <summary>mosrun -q: waits on the open connection for <see cref="QueueGrant"/>.</summary>
+    QueueRequest = 112,
+    QueueGrant = 113,
+    QueueListRequest = 114,
+    QueueList = 115,
+    QueueChange = 116,
+    QueueChangeReply = 117,
+
     /// <summary>The agent could not answer a control request (unknown kind, bad request).</summary>
     ControlError = 199,
 

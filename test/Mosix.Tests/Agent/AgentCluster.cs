@@ -20,6 +20,12 @@ public sealed class AgentCluster : IDisposable
 
     public IReadOnlyList<AgentProcess> Agents => _agents;
 
+    /// <summary>
+    /// False (the default): agents start with --lstay, so that a test's processes stay where the
+    /// test puts them; the placement tests turn the balancer on.
+    /// </summary>
+    public bool Balancing { get; init; }
+
     public AgentProcess this[string name] => _agents.Single(a => a.Name == name);
 
     public static string Bin(string name) => Path.Combine(RepoPaths.Root, "bin", name);
@@ -52,6 +58,8 @@ public sealed class AgentCluster : IDisposable
         int port = FreePort();
         bool credentials = File.Exists(Path.Combine(state, "tls", "node.crt"));
         var argv = new List<string>(launcher ?? []) { Bin("mosixd"), "--state", state, "--name", name, "--interval", "0.5" };
+        if (!Balancing)
+            argv.Add("--lstay");
         if (credentials)
             argv.AddRange(["--listen", $"127.0.0.1:{port}"]);
         argv.AddRange(extraArgs);

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mosix.Agent.Logging;
+
+internal static partial class Log
+{
+    [LoggerMessage(100, LogLevel.Information, "process {Pid} ({Command}) registered{Stays}")]
+    public static partial void ProcessRegistered(ILogger logger, int pid, string command, string stays);
+
+    [LoggerMessage(101, LogLevel.Information, "moving process {Pid} from {From} to {To}: {Reason}")]
+    public static partial void PlacementMove(ILogger logger, int pid, string from, string to, string reason);
+
+    [LoggerMessage(102, LogLevel.Information, "process {Pid} stays on {From}: {Message}")]
+    public static partial void PlacementMoveFailed(ILogger logger, int pid, string from, string message);
+
+    [LoggerMessage(105, LogLevel.Debug, "placement round: {Nodes}")]
+    public static partial void PlacementRound(ILogger logger, string nodes);
+
+    [LoggerMessage(103, LogLevel.Information, "queued job {Pid} ({Command}) at priority {Priority}")]
+    public static partial void JobQueued(ILogger logger, int pid, string command, int priority);
+
+    [LoggerMessage(104, LogLevel.Information, "queued job {Pid} starts on {Node}")]
+    public static partial void JobStarted(ILogger logger, int pid, string node);
+}
