@@ -14,7 +14,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BIN="$ROOT/bin"
-COMMANDS=(mosrun migrate mosmon mosps mosctl native)
+COMMANDS=(mosrun migrate mosmon mosps mosctl native mosbestnode mosq)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -6,6 +6,7 @@ using Mosix.Cli.Mosmon;
 using Mosix.Cli.Mosps;
 using Mosix.Cli.Mosrun;
 using Mosix.Cli.Native;
+using Mosix.Cli.Placement;
 using Mosix.Cli.Syscalls;
 using Mosix.Sandbox.Supervision;
 
@@ -37,6 +38,8 @@ return invokedAs switch
     "mosps" => MospsCommand.Run(commandArgs),
     "mosctl" => MosctlCommand.Run(commandArgs),
     NativeCommand.Name => NativeCommand.Run(commandArgs),
+    MosbestnodeCommand.Name => MosbestnodeCommand.Run(commandArgs),
+    MosqCommand.Name => MosqCommand.Run(commandArgs),
     GuestCommand.Name => GuestCommand.Run(commandArgs),
     _ => Fail.With("mosix", $"unknown command '{invokedAs}'; commands: {string.Join(", ", CommandName.Known)}", Fail.Usage),
 };

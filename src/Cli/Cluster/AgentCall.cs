@@ -30,6 +30,9 @@ internal static class AgentCall
     public static ClusterView View(StateDirectory state) =>
         Ask(state, MessageKind.ClusterViewRequest, new ClusterViewRequest(), MessageKind.ClusterViewReply, ClusterView.Parser);
 
+    public static BestNodeReply BestNode(StateDirectory state, long memoryBytes) =>
+        Ask(state, MessageKind.BestNodeRequest, new BestNodeRequest { MemoryBytes = (ulong)memoryBytes }, MessageKind.BestNodeReply, BestNodeReply.Parser);
+
     private static async Task<T> AskAsync<T>(StateDirectory state, MessageKind kind, IMessage request, MessageKind replyKind, MessageParser<T> parser, CancellationToken cancel)
         where T : IMessage<T>
     {

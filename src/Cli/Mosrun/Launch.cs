@@ -21,6 +21,13 @@ internal static class Launch
         {
             return Fail.With(MosrunCommand.Name, e.Message, e.ShellExitCode);
         }
+        if (settings.QueuePriority is { } priority)
+        {
+            var (node, exit) = QueueWait.Wait(priority, Path.GetFileName(command[0]), settings.Placement.MemoryBytes);
+            if (exit is { } code)
+                return code;
+            settings = settings with { StartOn = node is { Length: > 0 } ? node : null, Force = true };
+        }
         return Supervised(request, settings, command[0], afterStart: null);
     }
 
@@ -68,7 +75,8 @@ internal static class Launch
                 return failed;
 
             using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery, settings.Unserved);
-            if (settings.StartOn is { } place && StartPlace.MoveAtStart(session, place, settings.Force) is { } refused)
+            using var registration = AgentRegistration.Start(supervisor.RootPid, settings.Placement);
+            if (settings.StartOn is { } place && StartPlace.MoveAtStart(session, place, settings.Force, settings.Placement.MemoryBytes) is { } refused)
             {
                 supervisor.SignalRoot(Signals.SIGKILL);
                 session.Completion.GetAwaiter().GetResult();

@@ -85,6 +85,27 @@ internal static class MosrunCommand
             problem = "-r needs a node";
             return false;
         }
+        if (parsed.GetValue(options.AutoMigrate) && parsed.GetValue(options.Stay))
+        {
+            problem = "-l and -L contradict each other: give one";
+            return false;
+        }
+        double? megabytes = parsed.GetValue(options.Memory);
+        if (megabytes is < 0 or > 1e9)
+        {
+            problem = "-m wants the megabytes the program needs (0 or more)";
+            return false;
+        }
+        if (parsed.GetValue(options.Job) is { } job && (job.Length == 0 || job.Any(char.IsWhiteSpace)))
+        {
+            problem = "-J wants a job id without blanks";
+            return false;
+        }
+        if (parsed.GetValue(options.Queue) is not null && startOn is not null)
+        {
+            problem = "-q starts the program where a core is free: it cannot be combined with -r";
+            return false;
+        }
         settings = new MosrunSettings(
             parsed.GetValue(options.LogSyscalls)?.FullName,
             parsed.GetValue(options.CheckpointBase),
@@ -93,6 +114,8 @@ internal static class MosrunCommand
         {
             StartOn = best ? StartPlace.Best : startOn,
             Force = parsed.GetValue(options.Force),
+            Placement = new PlacementWishes(!parsed.GetValue(options.Stay), (long)((megabytes ?? 0) * (1 << 20)), parsed.GetValue(options.Job)),
+            QueuePriority = parsed.GetValue(options.Queue),
             Unserved = parsed.GetValue(options.WarnUnserved) ? UnservedCallPolicy.FailAndWarn
                 : parsed.GetValue(options.FailUnserved) ? UnservedCallPolicy.Fail
                 : UnservedCallPolicy.EndProcess,
@@ -112,6 +135,12 @@ internal sealed record MosrunSettings(string? SyscallLog, string? CheckpointBase
 
     /// <summary>-r NODE, or <see cref="StartPlace.Best"/> for -b; null: at home.</summary>
     public string? StartOn { get; init; }
+
+    /// <summary>-l/-L, -m, -J.</summary>
+    public PlacementWishes Placement { get; init; } = PlacementWishes.Defaults;
+
+    /// <summary>-q[PRI]: wait in the queue first.</summary>
+    public int? QueuePriority { get; init; }
 
     /// <summary>-F: run at home if the start node cannot take the program.</summary>
     public bool Force { get; init; }

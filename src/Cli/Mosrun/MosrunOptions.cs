@@ -3,6 +3,12 @@ using System.CommandLine.Help;
 
 namespace Mosix.Cli.Mosrun;
 
+/// <summary>MOSIX's default queue priority.</summary>
+internal static class JobQueueDefaults
+{
+    public const string Priority = "50";
+}
+
 /// <summary>
 /// mosrun's command line: options first, then the program and its own arguments, untouched.
 /// Short options take their value glued or separate, as in MOSIX (<c>-Cbase</c>, <c>-C base</c>).
@@ -10,7 +16,7 @@ namespace Mosix.Cli.Mosrun;
 internal sealed class MosrunOptions
 {
     /// <summary>The short options that take a value, for un-gluing <c>-Cbase</c>.</summary>
-    public static readonly string[] ShortWithValue = ["-C", "-A", "-R", "-O", "-I", "-r"];
+    public static readonly string[] ShortWithValue = ["-C", "-A", "-R", "-O", "-I", "-r", "-m", "-q", "-J"];
 
     public HelpOption Help { get; } = new("--help");
 
@@ -61,7 +67,7 @@ internal sealed class MosrunOptions
         HelpName = "NODE",
     };
 
-    public Option<bool> Best { get; } = new("-b") { Description = "Start the program on the best node: the least loaded, counting speed" };
+    public Option<bool> Best { get; } = new("-b") { Description = "Start the program on the best node (as mosbestnode says): the most CPU for it, counting speed, load and memory" };
 
     public Option<bool> AtHome { get; } = new("-h") { Description = "Start the program at home (the default)" };
 
@@ -73,6 +79,28 @@ internal sealed class MosrunOptions
     };
 
     public Option<bool> WarnUnserved { get; } = new("-w") { Description = "As -e, and say so on stderr each time" };
+
+    public Option<bool> AutoMigrate { get; } = new("-l") { Description = "Let the cluster move the program automatically (the default)" };
+
+    public Option<bool> Stay { get; } = new("-L") { Description = "Never move the program automatically (migrate still can)" };
+
+    public Option<double?> Memory { get; } = new("-m")
+    {
+        Description = "The program needs MB megabytes of memory: it starts, and is moved, only where there is room",
+        HelpName = "MB",
+    };
+
+    public Option<int?> Queue { get; } = new("-q")
+    {
+        Description = "Wait in the queue until the cluster has a free core (-qPRI: priority, lower first; 50 by default)",
+        HelpName = "PRI",
+    };
+
+    public Option<string?> Job { get; } = new("-J")
+    {
+        Description = "Make the program part of job ID (moskillall and migrate -j act on whole jobs)",
+        HelpName = "ID",
+    };
 
     public Argument<string[]> Command { get; } = new("program")
     {
@@ -86,7 +114,7 @@ internal sealed class MosrunOptions
     {
         // MOSIX gives -h its own meaning (run at home): help is --help only.
         Help, Version, LogSyscalls, CheckpointBase, CheckpointEvery, Restart, Reopen, Inspect, Json,
-        StartOn, Best, AtHome, Force, FailUnserved, WarnUnserved, Command,
+        StartOn, Best, AtHome, Force, FailUnserved, WarnUnserved, AutoMigrate, Stay, Memory, Queue, Job, Command,
     };
 
     /// <summary>Splits <c>-Cbase</c> into <c>-C base</c> among the options before the program.</summary>
@@ -96,6 +124,11 @@ internal sealed class MosrunOptions
         for (int i = 0; i < args.Length; i++)
         {
             string a = args[i];
+            if (a == "-q")
+            {
+                result.AddRange(["-q", JobQueueDefaults.Priority]); // -q alone: the default priority
+                continue;
+            }
             string? option = ShortWithValue.FirstOrDefault(o => a.Length > 2 && a.StartsWith(o, StringComparison.Ordinal));
             if (option is not null)
             {

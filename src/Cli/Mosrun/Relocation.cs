@@ -48,15 +48,23 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
         }
     }
 
-    /// <summary>Moves the process to <paramref name="node"/>; the reply for migrate (it stays where it is on failure).</summary>
+    /// <summary>
+    /// Moves the process to <paramref name="node"/>; the reply for migrate (it stays where it is on
+    /// failure). From another node it goes through home, where its deputy is.
+    /// </summary>
     public ControlLine.Reply MoveTo(string node)
     {
+        string? there = Where;
+        if (there == node)
+            return new ControlLine.Reply(true, $"the process runs on {node} already");
+        if (there is not null && BringHome() is { Ok: false } stuck)
+            return stuck;
         lock (_lock)
         {
             if (_moving)
                 return new ControlLine.Reply(false, "the process is already moving");
-            if (Where is { } there)
-                return new ControlLine.Reply(false, $"the process runs on {there}; bring it home first (migrate PID home)");
+            if (Where is { } still)
+                return new ControlLine.Reply(false, $"the process runs on {still}; bring it home first (migrate PID home)");
             _moving = true;
         }
         try

@@ -15,11 +15,13 @@ internal static class StartPlace
     public const string Best = "\0best";
 
     /// <summary>Null when the program runs where it should (or at home with -F); else mosrun's exit code.</summary>
-    public static int? MoveAtStart(MosrunSession session, string place, bool force)
+    public static int? MoveAtStart(MosrunSession session, string place, bool force, long memoryBytes)
     {
         string? why = null;
-        string? node = place == Best ? BestNode(out why) : place;
+        string? node = place == Best ? BestNode(memoryBytes, out why) : place;
         string problem;
+        if (node is null && why is null)
+            return null; // home is the best place
         if (node is null)
             problem = why!;
         else
@@ -37,21 +39,16 @@ internal static class StartPlace
         return Fail.With(MosrunCommand.Name, $"{problem} (-F runs it at home instead)", 1);
     }
 
-    /// <summary>The least loaded other node, by load per unit of speed; null if there is none.</summary>
-    private static string? BestNode(out string? why)
+    /// <summary>The node placement would choose (the agent's answer, as mosbestnode prints it); null with <paramref name="why"/> when there is none, or when home is best (why null).</summary>
+    private static string? BestNode(long memoryBytes, out string? why)
     {
         why = null;
         try
         {
-            var view = AgentCall.View(StateDirectory.Resolve(null));
-            const uint Unavailable = 1 | 2 | 4; // blocked, expelling, leaving
-            var best = view.Nodes
-                .Where(n => n.Node != view.Self.Node && (n.Flags & Unavailable) == 0)
-                .OrderBy(n => (n.Load + 1) / Math.Max(n.Speed * Math.Max(n.Cores, 1), 0.01))
-                .FirstOrDefault();
-            if (best is null)
-                why = "no other node is available";
-            return best?.Node;
+            var best = AgentCall.BestNode(StateDirectory.Resolve(null), memoryBytes);
+            if (best.Node.Length == 0)
+                why = best.Reason;
+            return best.AtHome ? null : best.Node.Length > 0 ? best.Node : null;
         }
         catch (AgentUnreachableException e)
         {

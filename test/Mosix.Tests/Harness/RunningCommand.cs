@@ -39,6 +39,9 @@ public sealed class RunningCommand : IDisposable
 
     public int Pid { get; }
 
+    /// <summary>True once the command's process has exited (its output may still be draining).</summary>
+    public bool HasExited => _process.HasExited;
+
     public string CommandLine { get; }
 
     public byte[] StdoutSoFar => _stdout.Snapshot();

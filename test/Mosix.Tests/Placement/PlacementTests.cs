@@ -1,0 +1,193 @@
+using System.Diagnostics;
+using System.Globalization;
+using Mosix.Tests.Agent;
+using Mosix.Tests.Harness;
+using Mosix.Tests.Migration;
+using NUnit.Framework;
+
+namespace Mosix.Tests.Placement;
+
+/// <summary>
+/// The cluster running itself: three agents on one machine, each confined to a control group of
+/// a different size (node1 half a core, node2 three quarters, node3 a quarter), with the
+/// balancer on. CPU-bound jobs started at node1 spread and finish near the ideal makespan for
+/// that capacity; with -L they stay home. A process whose node runs short of memory is ushered
+/// to one with room. Queued jobs (mosrun -q) start as cores free up.
+/// </summary>
+[TestFixture, NonParallelizable]
+public sealed class PlacementTests
+{
+    private static readonly Dictionary<string, double> s_cores = new() { ["node1"] = 0.5, ["node2"] = 0.75, ["node3"] = 0.25 };
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    private NodeGroups _groups = null!;
+    private AgentCluster _cluster = null!;
+    private ScratchDirectory _scratch = null!;
+
+    [OneTimeSetUp]
+    public void StartCluster()
+    {
+        _groups = NodeGroups.CreateOrIgnore();
+        _cluster = new AgentCluster { Balancing = true };
+        foreach (var (node, cores) in s_cores)
+        {
+            _groups.Add(node, cores, node == "node1" ? 1024 : null);
+            // node1 ushers when a quarter of its memory is all that is left (its group has 1 GiB).
+            _cluster.StartMember(node, _groups.Launcher(node), node == "node1" ? ["--speed", "1", "--memory-reserve", "0.25", "--log-level", "debug"] : ["--speed", "1"]);
+        }
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]) is var v && v.ContainsKey("node2") && v.ContainsKey("node3"), Patience, () => "node1 never saw node2 and node3");
+    }
+
+    [OneTimeTearDown]
+    public void StopCluster()
+    {
+        _cluster?.Dispose();
+        _groups?.Dispose();
+    }
+
+    [SetUp]
+    public void CreateScratch() => _scratch = ScratchDirectory.Create();
+
+    [TearDown]
+    public void RemoveScratch()
+    {
+        _scratch.Dispose();
+        AgentProcess.WaitFor(() => GuestProcesses.Hosts().Count == 0, TimeSpan.FromSeconds(20), () => "guest hosts left running");
+    }
+
+    [Test]
+    public void SixCpuBoundJobsFromOneNodeSpreadAndFinishNearTheIdealMakespan()
+    {
+        // One job's work, in seconds of a whole core: measured, so the ideal is this machine's.
+        string[] job = [RepoPaths.TestProgram("compute"), "6400000000"];
+        var clock = Stopwatch.StartNew();
+        var native = CommandRunner.Run(job);
+        double work = clock.Elapsed.TotalSeconds;
+        double capacity = s_cores.Values.Sum();
+        double ideal = 6 * work / capacity;
+
+        clock.Restart();
+        var runs = Enumerable.Range(0, 6).Select(_ => StartAtNode1([AgentCluster.Bin("mosrun"), .. job])).ToList();
+        var seenAway = new HashSet<string>();
+        AgentProcess.WaitFor(() =>
+        {
+            foreach (var (where, _) in Mosps())
+                seenAway.Add(where);
+            return seenAway.Contains("node2") && seenAway.Contains("node3");
+        }, TimeSpan.FromSeconds(20), () => $"the jobs did not spread: seen on {string.Join(", ", seenAway)}");
+        var results = runs.Select(r => r.WaitForExit()).ToList();
+        double makespan = clock.Elapsed.TotalSeconds;
+        foreach (var run in runs)
+            run.Dispose();
+
+        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"one job {work:F2} s of a core; capacity {capacity} cores; ideal makespan {ideal:F1} s; Mosix {makespan:F1} s ({makespan / ideal:F2}x)"));
+        TestContext.Out.WriteLine(string.Join("\n", _cluster["node1"].Log().Split('\n').Where(l => l.Contains("moving", StringComparison.Ordinal) || l.Contains("stays", StringComparison.Ordinal) || l.Contains("round", StringComparison.Ordinal))));
+        Assert.Multiple(() =>
+        {
+            foreach (var result in results)
+            {
+                Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+                Assert.That(result.ExitCode, Is.Zero);
+            }
+            Assert.That(makespan, Is.LessThanOrEqualTo(ideal * 1.25), "makespan within 25% of the ideal");
+        });
+    }
+
+    [Test]
+    public void WithMinusLTheSameJobsStayHome()
+    {
+        string[] job = [RepoPaths.TestProgram("compute"), "50000000000"];
+        var runs = Enumerable.Range(0, 6).Select(_ => StartAtNode1([AgentCluster.Bin("mosrun"), "-L", .. job])).ToList();
+        try
+        {
+            AgentProcess.WaitFor(() => Mosps().Count == 6, TimeSpan.FromSeconds(20), () => "the six jobs never all showed in mosps");
+            // Several balancing rounds (0.5 s each) at a load that moves unflagged jobs at once.
+            for (int i = 0; i < 8; i++)
+            {
+                Thread.Sleep(500);
+                Assert.That(Mosps().Select(p => p.Where), Is.All.EqualTo("here"), "a -L job moved");
+            }
+            Assert.That(GuestProcesses.Hosts(), Is.Empty);
+        }
+        finally
+        {
+            foreach (var run in runs)
+            {
+                run.Dispose(); // kills the job's tree
+            }
+        }
+    }
+
+    [Test]
+    public void AProcessOnANodeShortOfMemoryIsUsheredToOneWithRoom()
+    {
+        // 700 MiB of node1's 1 GiB group leaves less than the quarter it keeps free.
+        string[] program = [RepoPaths.TestProgram("migrate_big"), "700", "400"];
+        var native = CommandRunner.Run(program, new RunOptions { Timeout = TimeSpan.FromMinutes(3) });
+        using var run = StartAtNode1([AgentCluster.Bin("mosrun"), "-e", .. program]);
+        run.WaitForStdout("started");
+        AgentProcess.WaitFor(() => Mosps().Any(p => p.Where != "here"), TimeSpan.FromSeconds(30), () => "the process never left node1");
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+            Assert.That(result.ExitCode, Is.EqualTo(native.ExitCode));
+        });
+    }
+
+    [Test]
+    public void TenQueuedJobsOnTwoFreeCoresStartTwoAtATimeAndAllFinish()
+    {
+        // node3 takes no guests for this test: node1 and node2 have one core each, both free.
+        AgentCluster.Mosctl(_cluster.StateFor("node3"), "block");
+        try
+        {
+            string[] job = [RepoPaths.TestProgram("compute"), "150000000"];
+            var native = CommandRunner.Run(job);
+            var runs = Enumerable.Range(0, 10).Select(_ => StartAtNode1([AgentCluster.Bin("mosrun"), "-q", .. job])).ToList();
+            // A queued job has no mosrun control socket until it starts: mosps lists the started ones.
+            int most = 0;
+            while (runs.Any(r => !r.HasExited))
+            {
+                most = Math.Max(most, Mosps().Count);
+                Thread.Sleep(100);
+            }
+            var results = runs.Select(r => r.WaitForExit()).ToList();
+            foreach (var run in runs)
+                run.Dispose();
+            Assert.Multiple(() =>
+            {
+                foreach (var result in results)
+                {
+                    Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+                    Assert.That(result.ExitCode, Is.Zero);
+                }
+                Assert.That(most, Is.EqualTo(2), "jobs ran two at a time, never more");
+            });
+        }
+        finally
+        {
+            AgentCluster.Mosctl(_cluster.StateFor("node3"), "unblock");
+        }
+    }
+
+    private RunningCommand StartAtNode1(IReadOnlyList<string> argv) =>
+        CommandRunner.Start(argv, Options() with { RunAsPrefix = _groups.Launcher("node1"), Timeout = TimeSpan.FromMinutes(3) });
+
+    /// <summary>mosps at node1: where each process is ("here" at home).</summary>
+    private List<(string Where, string Line)> Mosps()
+    {
+        var result = CommandRunner.Run([AgentCluster.Bin("mosps")], Options());
+        return result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length >= 3).Select(f => (f[1], string.Join(' ', f))).ToList();
+    }
+
+    private RunOptions Options()
+    {
+        var environment = TestEnvironment.For(_scratch.Home, Environment.UserName);
+        environment["MOSIX_STATE"] = _cluster.StateFor("node1");
+        return new RunOptions { WorkingDirectory = _scratch.Work, Environment = environment, Timeout = TimeSpan.FromMinutes(3) };
+    }
+}
