@@ -4,7 +4,7 @@
 #   ./build.sh          build native and managed code into bin/
 #   ./build.sh demo     build, then show mosrun at work
 #   ./build.sh test     build, then run every test; ends with "N passed, M failed"
-#   ./build.sh bench    build, then run the benchmarks (bench/run.sh, checkpoint.sh, migration.sh; options after "bench" go to run.sh)
+#   ./build.sh bench    build, then run the benchmarks (bench/run.sh, checkpoint.sh, migration.sh, makespan.sh, the simulations; options after "bench" go to run.sh)
 #   ./build.sh clean    remove bin/ and the build folders
 #   ./build.sh cluster N      build, then start N local agents on 127.0.0.1 (scripts/cluster.sh)
 #   ./build.sh cluster stop   stop them again
@@ -14,7 +14,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BIN="$ROOT/bin"
-COMMANDS=(mosrun migrate mosmon mosps mosctl native mosbestnode mosq)
+COMMANDS=(mosrun migrate mosmon mosps mosctl native mosbestnode mosq moskillall)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -89,6 +89,11 @@ gossip_simulation() {
     dotnet run --project "$ROOT/bench/gossip/Mosix.GossipSim.csproj" -c Release -v quiet
 }
 
+placement_simulation() {
+    say "placement simulation (bench/placement)"
+    dotnet run --project "$ROOT/bench/placement/Mosix.PlacementSim.csproj" -c Release -v quiet
+}
+
 demo() {
     "$ROOT/scripts/demo.sh"
 }
@@ -101,7 +106,9 @@ case "${1:-build}" in
         "$ROOT/bench/run.sh" "$@"
         "$ROOT/bench/checkpoint.sh" $([[ " $* " == *" --quick "* ]] && echo --quick)
         "$ROOT/bench/migration.sh" $([[ " $* " == *" --quick "* ]] && echo --quick)
-        gossip_simulation ;;
+        "$ROOT/bench/makespan.sh" $([[ " $* " == *" --quick "* ]] && echo --quick)
+        gossip_simulation
+        placement_simulation ;;
     cluster) shift; [ "${1:-}" = stop ] || [ "${1:-}" = status ] || build; "$ROOT/scripts/cluster.sh" "$@" ;;
     clean) rm -rf "$BIN"; find "$ROOT/src" "$ROOT/test" -depth -type d \( -name bin -o -name obj \) -exec rm -rf {} + ;;
     *) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

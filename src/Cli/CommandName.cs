@@ -5,7 +5,7 @@ namespace Mosix.Cli;
 /// <summary>Which command this process is: the name it was started under.</summary>
 internal static class CommandName
 {
-    public static readonly string[] Known = ["mosrun", "migrate", "syscalls", "mosmon", "mosps", "mosctl", "native", "guest", "mosbestnode", "mosq"];
+    public static readonly string[] Known = ["mosrun", "migrate", "syscalls", "mosmon", "mosps", "mosctl", "native", "guest", "mosbestnode", "mosq", "moskillall"];
 
     public static bool IsKnown(string name) => Array.IndexOf(Known, name) >= 0;
 

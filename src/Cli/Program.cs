@@ -1,5 +1,6 @@
 using Mosix.Cli;
 using Mosix.Cli.Guest;
+using Mosix.Cli.Jobs;
 using Mosix.Cli.Migrate;
 using Mosix.Cli.Mosctl;
 using Mosix.Cli.Mosmon;
@@ -40,6 +41,7 @@ return invokedAs switch
     NativeCommand.Name => NativeCommand.Run(commandArgs),
     MosbestnodeCommand.Name => MosbestnodeCommand.Run(commandArgs),
     MosqCommand.Name => MosqCommand.Run(commandArgs),
+    MoskillallCommand.Name => MoskillallCommand.Run(commandArgs),
     GuestCommand.Name => GuestCommand.Run(commandArgs),
     _ => Fail.With("mosix", $"unknown command '{invokedAs}'; commands: {string.Join(", ", CommandName.Known)}", Fail.Usage),
 };

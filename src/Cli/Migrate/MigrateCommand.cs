@@ -15,15 +15,17 @@ namespace Mosix.Cli.Migrate;
 internal static class MigrateCommand
 {
     private const string Name = "migrate";
-    private static readonly string[] s_actions = ["checkpoint", "chkstop", "chkexit", "home", "out"];
+    private static readonly string[] s_actions = ["checkpoint", "chkstop", "chkexit", "home", "out", "freeze", "continue"];
     private static readonly TimeSpan s_patience = TimeSpan.FromMinutes(10);
 
     public static int Run(string[] args)
     {
+        if (args.Length > 0 && args[0] == "-j")
+            return RunOnJob(args[1..]);
         var help = new HelpOption("--help");
         var pid = new Argument<string>("pid") { Description = "The process (its pid, or its mosrun's)" };
-        var action = new Argument<string>("action") { Description = "NODE | home | out | checkpoint | chkstop | chkexit" };
-        var command = new Command(Name, "Act on a process running under mosrun") { help, pid, action };
+        var action = new Argument<string>("action") { Description = "NODE | home | out | freeze | continue | checkpoint | chkstop | chkexit" };
+        var command = new Command(Name, "Act on a process running under mosrun (migrate -j ID ACTION: on every process of job ID)") { help, pid, action };
         var parsed = command.Parse(args);
         if (parsed.GetResult(help) is not null)
             return parsed.Invoke();
@@ -37,22 +39,57 @@ internal static class MigrateCommand
             return SendOut(target);
         if (Array.IndexOf(s_actions, verb) < 0 && (verb.Length == 0 || verb.StartsWith('-') || verb.Any(char.IsWhiteSpace)))
             return Fail.With(Name, $"'{verb}' is neither a node nor an action ({string.Join(", ", s_actions)})", Fail.Usage);
-        string request = Array.IndexOf(s_actions, verb) >= 0 ? verb : $"move {verb}";
+        return Ask(target, RequestFor(verb));
+    }
 
+    private static string RequestFor(string verb) => Array.IndexOf(s_actions, verb) >= 0 ? verb : $"move {verb}";
+
+    /// <summary><c>migrate -j ID ACTION</c>: the action on each process of the job, in turn; fails if any fails.</summary>
+    private static int RunOnJob(string[] args)
+    {
+        if (args.Length != 2 || args[0].Length == 0)
+            return Fail.With(Name, "usage: migrate -j JOB NODE|home|freeze|continue|checkpoint|chkstop|chkexit", Fail.Usage);
+        string verb = args[1];
+        if (verb == "out" || (Array.IndexOf(s_actions, verb) < 0 && (verb.StartsWith('-') || verb.Any(char.IsWhiteSpace))))
+            return Fail.With(Name, $"'{verb}' is not an action for a job", Fail.Usage);
+        var members = Jobs.Mosruns.InJob(args[0]);
+        if (members.Count == 0)
+            return Fail.With(Name, $"no processes in job {args[0]}", 1);
+        int failed = 0;
+        foreach (var member in members)
+        {
+            var (ok, message) = Request(member.Pid, RequestFor(verb));
+            if (ok)
+                Console.Out.WriteLine($"{member.Pid}: {message}");
+            else
+                failed += Fail.With(Name, $"{member.Pid}: {message}", 1);
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static int Ask(int target, string request)
+    {
+        var (ok, message) = Request(target, request);
+        if (!ok)
+            return Fail.With(Name, message, 1);
+        Console.Out.WriteLine(message);
+        return 0;
+    }
+
+    /// <summary>One request to the process's mosrun: its answer, or why there is none.</summary>
+    private static (bool Ok, string Message) Request(int target, string request)
+    {
         try
         {
             var reply = ControlLine.Ask(RuntimeDirectory.ProcessSocket(target), request, s_patience);
-            if (!reply.Ok)
-                return Fail.With(Name, reply.Message, 1);
-            Console.Out.WriteLine(reply.Message);
-            return 0;
+            return (reply.Ok, reply.Message);
         }
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
         {
             string why = e is SocketException { SocketErrorCode: SocketError.AddressNotAvailable or SocketError.ConnectionRefused } || !File.Exists(RuntimeDirectory.ProcessSocket(target))
                 ? $"process {target} is not running under your mosrun"
                 : e.Message;
-            return Fail.With(Name, why, 1);
+            return (false, why);
         }
     }
 

@@ -24,7 +24,7 @@ internal static class MospsCommand
     {
         var help = new HelpOption("--help");
         var json = new Option<bool>("--json") { Description = "Print the list as JSON" };
-        var command = new Command(Name, "List your processes under Mosix, where each runs and its state (running, migrating, stopped)") { help, json };
+        var command = new Command(Name, "List your processes under Mosix, where each runs and its state (running, migrating, frozen, stopped)") { help, json };
         var parsed = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.GetResult(help) is not null)
             return parsed.Invoke();
@@ -69,7 +69,7 @@ internal static class MospsCommand
             if (!reply.Ok || parts.Length < 4 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
                 continue;
             string where = parts[0] == "home" ? "here" : parts[0];
-            entries[pid] = new Entry(pid, where, parts[1] == "migrating" ? "migrating" : "running", parts[3]);
+            entries[pid] = new Entry(pid, where, parts[1] is "migrating" or "frozen" ? parts[1] : "running", parts[3]);
         }
         return entries.Values.OrderBy(e => e.Pid).ToList();
     }

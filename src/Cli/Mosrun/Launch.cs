@@ -74,7 +74,7 @@ internal static class Launch
             if (afterStart?.Invoke(supervisor) is { } failed)
                 return failed;
 
-            using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery, settings.Unserved);
+            using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery, settings.Unserved, settings.Placement.Job);
             using var registration = AgentRegistration.Start(supervisor.RootPid, settings.Placement);
             if (settings.StartOn is { } place && StartPlace.MoveAtStart(session, place, settings.Force, settings.Placement.MemoryBytes) is { } refused)
             {

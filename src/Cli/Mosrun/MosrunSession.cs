@@ -16,10 +16,13 @@ internal sealed class MosrunSession : IDisposable
     private readonly ControlEndpoint? _endpoint;
     private readonly Timer? _periodic;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private readonly string _job;
+    private int _frozen;
 
-    public MosrunSession(Supervisor supervisor, CheckpointNames names, TimeSpan? every, UnservedCallPolicy unserved)
+    public MosrunSession(Supervisor supervisor, CheckpointNames names, TimeSpan? every, UnservedCallPolicy unserved, string? job = null)
     {
         _supervisor = supervisor;
+        _job = job ?? "";
         _names = names;
         Relocation = new Relocation(supervisor, unserved, () => LastImage);
         _endpoint = ControlEndpoint.Open(supervisor.RootPid, HandleAsync);
@@ -46,10 +49,40 @@ internal sealed class MosrunSession : IDisposable
         ["home"] => Relocation.BringHome(),
         ["move", var node] => Relocation.MoveTo(node),
         ["native", var pid] => NativeRequest.Serve(_supervisor.RootPid, pid),
+        ["freeze"] => Freeze(),
+        ["continue"] => Continue(),
+        // The job id of mosrun -J ("" for none): moskillall and migrate -j pick members by it.
+        ["job"] => new ControlLine.Reply(true, _job),
         // WHERE STATE PID COMMAND (the command last: it may hold blanks); mosps reads it.
-        ["status"] => new ControlLine.Reply(true, $"{Relocation.Where ?? "home"} {Relocation.State} {_supervisor.RootPid} {ProcessStatus.Comm(_supervisor.RootPid) ?? "?"}"),
+        ["status"] => new ControlLine.Reply(true, $"{Relocation.Where ?? "home"} {(Volatile.Read(ref _frozen) == 1 ? "frozen" : Relocation.State)} {_supervisor.RootPid} {ProcessStatus.Comm(_supervisor.RootPid) ?? "?"}"),
         _ => new ControlLine.Reply(false, $"unknown request '{request}'"),
     };
+
+    /// <summary>
+    /// migrate PID freeze: the process stops, at home (brought back first if away), holding no
+    /// core and no other node; mosrun goes on (the shell sees no stopped job). MOSIX also writes a
+    /// frozen process's memory to disk; here it stays in memory, where the kernel may swap it.
+    /// </summary>
+    private ControlLine.Reply Freeze()
+    {
+        if (Interlocked.CompareExchange(ref _frozen, 1, 0) == 1)
+            return new ControlLine.Reply(true, "the process is frozen already");
+        if (Relocation.Where is not null && Relocation.BringHome() is { Ok: false } stuck)
+        {
+            Volatile.Write(ref _frozen, 0);
+            return stuck;
+        }
+        _supervisor.StopRootQuietly();
+        return new ControlLine.Reply(true, "frozen at home; 'migrate PID continue' resumes it");
+    }
+
+    private ControlLine.Reply Continue()
+    {
+        if (Interlocked.Exchange(ref _frozen, 0) == 0)
+            return new ControlLine.Reply(false, "the process is not frozen");
+        _supervisor.SignalRoot(Signals.SIGCONT);
+        return new ControlLine.Reply(true, "continued");
+    }
 
     /// <summary>Takes a checkpoint into the next BASE.N; the process keeps running if it fails.</summary>
     public async Task<ControlLine.Reply> CheckpointAsync(string takenBy, CheckpointAction then)
@@ -105,7 +138,7 @@ internal sealed class MosrunSession : IDisposable
 /// <summary>Signal numbers the commands send.</summary>
 internal static class Signals
 {
-    public const int SIGKILL = 9, SIGSTOP = 19;
+    public const int SIGKILL = 9, SIGSTOP = 19, SIGCONT = 18;
 }
 
 /// <summary>Byte counts for people.</summary>

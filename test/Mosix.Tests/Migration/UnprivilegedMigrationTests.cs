@@ -44,7 +44,7 @@ public sealed class UnprivilegedMigrationTests
     private AgentProcess StartAs(string name, string state, string[] extraArgs)
     {
         int port = AgentCluster.FreePort();
-        string[] argv = [AgentCluster.Bin("mosixd"), "--state", state, "--name", name, "--interval", "0.5", "--listen", $"127.0.0.1:{port}", .. extraArgs];
+        string[] argv = [AgentCluster.Bin("mosixd"), "--state", state, "--name", name, "--interval", "0.5", "--lstay", "--listen", $"127.0.0.1:{port}", .. extraArgs];
         var agent = new AgentProcess(name, state, port, argv, AsUser(state) with { Timeout = TimeSpan.FromMinutes(5) });
         _cluster.Adopt(agent);
         AgentProcess.WaitFor(() => File.Exists(agent.ControlSocket) || !agent.IsRunning, Patience, () => $"{agent} made no control socket");
