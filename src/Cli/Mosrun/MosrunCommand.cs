@@ -36,6 +36,14 @@ internal static class MosrunCommand
         if (parsed.GetValue(options.Restart) is { } restart)
             return command.Length > 0 ? Usage("-R takes no program: it restarts the one in the image") : Restart.Run(restart.FullName, settings);
 
+        if (parsed.GetValue(options.JobScript) is { } maxJobs)
+        {
+            if (maxJobs < 1)
+                return Usage("-S wants the most jobs to run at once (1 or more)");
+            if (command.Length != 1)
+                return Usage("-S takes one FILE[,FAILED] and no program");
+            return Mosrun.JobScript.Run(maxJobs, command[0], OptionsFor(MosrunOptions.Unglue(args), command.Length));
+        }
         if (command.Length == 0)
             return Usage($"no program given (usage: {Name} [OPTIONS] PROGRAM [ARGS...])");
         if (command[0].StartsWith('-') && !ExplicitlyEnded(args, command.Length))
@@ -43,6 +51,17 @@ internal static class MosrunCommand
         if (settings.Reopen.Count > 0)
             return Usage("-O is for restarts (-R)");
         return Launch.Run(command, settings);
+    }
+
+    /// <summary>The options given, without -S and its value, for each job's own mosrun.</summary>
+    private static List<string> OptionsFor(string[] unglued, int commandLength)
+    {
+        var options = unglued[..^commandLength].ToList();
+        int s = options.IndexOf("-S");
+        if (s >= 0)
+            options.RemoveRange(s, Math.Min(2, options.Count - s));
+        options.Remove("--");
+        return options;
     }
 
     private static int Usage(string message) =>

@@ -16,7 +16,7 @@ internal static class JobQueueDefaults
 internal sealed class MosrunOptions
 {
     /// <summary>The short options that take a value, for un-gluing <c>-Cbase</c>.</summary>
-    public static readonly string[] ShortWithValue = ["-C", "-A", "-R", "-O", "-I", "-r", "-m", "-q", "-J"];
+    public static readonly string[] ShortWithValue = ["-C", "-A", "-R", "-O", "-I", "-r", "-m", "-q", "-J", "-S"];
 
     public HelpOption Help { get; } = new("--help");
 
@@ -102,6 +102,12 @@ internal sealed class MosrunOptions
         HelpName = "ID",
     };
 
+    public Option<int?> JobScript { get; } = new("-S")
+    {
+        Description = "Run each line of the file given instead of a program (FILE[,FAILED]) as a job, at most MAXJOBS at a time; failed lines go to FAILED",
+        HelpName = "MAXJOBS",
+    };
+
     public Argument<string[]> Command { get; } = new("program")
     {
         Description = "The program to run, then its arguments",
@@ -114,7 +120,7 @@ internal sealed class MosrunOptions
     {
         // MOSIX gives -h its own meaning (run at home): help is --help only.
         Help, Version, LogSyscalls, CheckpointBase, CheckpointEvery, Restart, Reopen, Inspect, Json,
-        StartOn, Best, AtHome, Force, FailUnserved, WarnUnserved, AutoMigrate, Stay, Memory, Queue, Job, Command,
+        StartOn, Best, AtHome, Force, FailUnserved, WarnUnserved, AutoMigrate, Stay, Memory, Queue, Job, JobScript, Command,
     };
 
     /// <summary>Splits <c>-Cbase</c> into <c>-C base</c> among the options before the program.</summary>

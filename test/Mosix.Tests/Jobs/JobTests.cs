@@ -86,6 +86,21 @@ public sealed class JobTests
     }
 
     [Test]
+    public void MinusSRunsEachLineAsAJobAndListsTheFailedOnes()
+    {
+        string jobs = _scratch.WriteFile("work/jobs.txt", "echo a\nexit 3\n# a comment\n\necho b; false\necho c $(awk '/TracerPid/ { print ($2 != 0) }' /proc/self/status)\n"); // c 1: traced, under its mosrun
+        string failed = Path.Combine(_scratch.Work, "failed.txt");
+        var result = Run(AgentCluster.Bin("mosrun"), "-S2", $"{jobs},{failed}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(1), "a job failed");
+            Assert.That(result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(), Is.EqualTo(new[] { "a", "b", "c 1" }));
+            Assert.That(File.ReadAllLines(failed).Order(), Is.EqualTo(new[] { "echo b; false", "exit 3" }));
+            Assert.That(result.StderrText.Trim(), Is.EqualTo($"mosrun: -S: 2 of 4 job(s) failed; they are listed in {failed}"));
+        });
+    }
+
+    [Test]
     public void BadInputGetsOneLineAndAUsageStatus()
     {
         var badSignal = Run(AgentCluster.Bin("moskillall"), "-NOPE");
