@@ -74,6 +74,17 @@ internal sealed class KernelStateRestorer(RemoteSyscalls remote, RemoteScratch s
 
     public void SignalsAndThread()
     {
+        // The image lists only actions that are not the default; the process restored into was
+        // started by whoever started us, and may ignore signals (an agent started in the background
+        // ignores SIGINT, and so would a guest's incarnation). Every other signal gets its default.
+        var listed = image.Signals.Actions.Select(a => a.Signo).ToHashSet();
+        var defaultAction = scratch.Put(0, new byte[32]);
+        const int SIGKILL = 9, SIGSTOP = 19, LastSignal = 64;
+        for (int signal = 1; signal <= LastSignal; signal++)
+        {
+            if (signal is not (SIGKILL or SIGSTOP) && !listed.Contains(signal))
+                remote.Syscall(Sys.RtSigaction, (ulong)signal, defaultAction, 0, 8);
+        }
         foreach (var action in image.Signals.Actions)
         {
             var act = new byte[32];

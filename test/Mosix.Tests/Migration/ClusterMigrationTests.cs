@@ -22,7 +22,10 @@ public sealed class ClusterMigrationTests
     public void StartCluster()
     {
         _cluster = new AgentCluster();
-        _cluster.Start(2);
+        _cluster.StartMember("node1");
+        // node2's agent ignores SIGINT, as one started in the background by a script does: a guest
+        // must still get the program's own dispositions (the Ctrl-C and kill tests would hang).
+        _cluster.StartMember("node2", launcher: ["/bin/sh", "-c", "trap '' INT; exec \"$@\"", "sh"]);
         AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node2"), Patience, () => "node1 never saw node2");
     }
 
