@@ -16,6 +16,10 @@ def start_shell():
     if pid == 0:
         os.environ["PS1"] = PROMPT
         os.environ["TERM"] = "dumb"
+        # A user's terminal starts its shell with the job-control signals at their defaults; a
+        # test run started in the background would pass them on ignored, and a shell cannot undo that.
+        for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGTSTP):
+            signal.signal(sig, signal.SIG_DFL)
         os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
     return pid, fd
 
