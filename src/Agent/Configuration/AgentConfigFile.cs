@@ -41,6 +41,9 @@ public sealed class AgentConfigFile
     /// <summary>The fraction of a node's memory that must stay free; below it, processes are ushered out.</summary>
     public double? MemoryReserve { get; set; }
 
+    /// <summary>Priorities of guests by their home node (lower leave last; 50 for others); mosctl cngpri changes them.</summary>
+    public Dictionary<string, int>? GuestPriorities { get; set; }
+
     public string? LogLevel { get; set; }
 
     private static readonly JsonSerializerOptions Json = new()

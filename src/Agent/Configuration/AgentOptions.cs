@@ -41,6 +41,9 @@ public sealed record AgentOptions
     /// <summary>--memory-reserve: below this fraction of free memory, a node's processes are ushered out.</summary>
     public double MemoryReserve { get; init; } = 0.1;
 
+    /// <summary>guestPriorities: home node to priority (lower leave last) at start.</summary>
+    public IReadOnlyDictionary<string, int> GuestPriorities { get; init; } = new Dictionary<string, int>();
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     public NodeCredentials? Credentials { get; init; }

@@ -46,6 +46,12 @@ public static class OptionsBuilder
             Fail("extraLoad must be 0 or more");
         if (c.MemoryReserve is { } reserve && !(reserve >= 0 && reserve <= 0.9))
             Fail("memoryReserve must be a fraction between 0 and 0.9");
+        foreach (var (home, priority) in c.GuestPriorities ?? [])
+        {
+            Check(NodeName.Problem(home));
+            if (priority is < 0 or > 1000)
+                Fail($"guestPriorities: {home}'s priority must be between 0 and 1000");
+        }
         if (c.MaxGuests is < 0)
             Fail("maxGuests must be 0 or more");
 
@@ -63,6 +69,7 @@ public static class OptionsBuilder
             MaxGuests = c.MaxGuests,
             LocalStay = c.LocalStay ?? false,
             MemoryReserve = c.MemoryReserve ?? 0.1,
+            GuestPriorities = c.GuestPriorities ?? [],
             LogLevel = Level(c.LogLevel ?? "info"),
             Credentials = credentials,
         };
@@ -85,6 +92,7 @@ public static class OptionsBuilder
         MaxGuests = over.MaxGuests ?? file.MaxGuests,
         LocalStay = over.LocalStay ?? file.LocalStay,
         MemoryReserve = over.MemoryReserve ?? file.MemoryReserve,
+        GuestPriorities = over.GuestPriorities ?? file.GuestPriorities,
         LogLevel = over.LogLevel ?? file.LogLevel,
     };
 

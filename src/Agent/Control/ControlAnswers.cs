@@ -23,7 +23,7 @@ public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemi
                 MessageKind.StatusRequest => (MessageKind.StatusReply, Status()),
                 MessageKind.ClusterViewRequest => (MessageKind.ClusterViewReply, View()),
                 MessageKind.ProcessListRequest => (MessageKind.ProcessListReply, Processes(uid)),
-                MessageKind.OwnerCommand => (MessageKind.OwnerReply, Command(request.Read(OwnerCommand.Parser).Action)),
+                MessageKind.OwnerCommand => (MessageKind.OwnerReply, Command(request.Read(OwnerCommand.Parser))),
                 MessageKind.BestNodeRequest => (MessageKind.BestNodeReply, BestNode(request.Read(BestNodeRequest.Parser))),
                 MessageKind.QueueListRequest => (MessageKind.QueueList, Queue()),
                 MessageKind.QueueChange => (MessageKind.QueueChangeReply, ChangeQueue(request.Read(QueueChange.Parser))),
@@ -81,6 +81,14 @@ public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemi
         return new ProcessList();
     }
 
+    private (bool, string) SetPriority(string home, int priority)
+    {
+        if (priority is < 0 or > 1000)
+            return (false, "cngpri: the priority must be between 0 and 1000");
+        node.SetPriority(home, priority);
+        return (true, $"guests from {home} now have priority {priority} (lower leave last)");
+    }
+
     /// <summary>Where a new process would go now (mosbestnode, mosrun -b).</summary>
     private BestNodeReply BestNode(BestNodeRequest request)
     {
@@ -114,10 +122,13 @@ public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemi
         return new QueueChangeReply { Ok = ok, Message = message };
     }
 
-    private OwnerReply Command(OwnerAction action)
+    private OwnerReply Command(OwnerCommand command)
     {
+        var action = command.Action;
         var (ok, message) = action switch
         {
+            OwnerAction.Priority when Shim.Security.NodeName.Problem(command.Node) is { } problem => (false, $"cngpri: {problem}"),
+            OwnerAction.Priority => SetPriority(command.Node, command.Priority),
             OwnerAction.Block => node.SetBlocked(true) ? (true, "blocked: this node accepts no new guests") : (true, "already blocked"),
             OwnerAction.Unblock => node.Leaving ? (false, "the node is shutting down; it stays blocked")
                 : node.SetBlocked(false) ? (true, "unblocked: this node accepts guests again") : (true, "not blocked"),

@@ -74,7 +74,10 @@ public static class AgentHost
 
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(new NodeState(options.AcceptGuests));
+        var nodeState = new NodeState(options.AcceptGuests);
+        foreach (var (home, priority) in options.GuestPriorities)
+            nodeState.SetPriority(home, priority);
+        services.AddSingleton(nodeState);
         services.AddSingleton<IClock, SystemClock>();
         services.AddSingleton(control);
         services.AddSingleton(listening);
@@ -107,6 +110,8 @@ public static class AgentHost
             services.AddHostedService(sp => sp.GetRequiredService<LinkListener>());
         services.AddHostedService(sp => sp.GetRequiredService<ControlServer>());
         services.AddHostedService(sp => sp.GetRequiredService<Placement.Balancer>());
+        services.AddSingleton<Reclaim>();
+        services.AddHostedService(sp => sp.GetRequiredService<Reclaim>());
         return builder.Build();
     }
 }

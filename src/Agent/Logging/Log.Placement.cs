@@ -13,6 +13,9 @@ internal static partial class Log
     [LoggerMessage(102, LogLevel.Information, "process {Pid} stays on {From}: {Message}")]
     public static partial void PlacementMoveFailed(ILogger logger, int pid, string from, string message);
 
+    [LoggerMessage(106, LogLevel.Information, "the owner's work needs this node ({Owners} runnable): guest host {GuestPid} (from {Home}, priority {Priority}) sent home")]
+    public static partial void GuestReclaimed(ILogger logger, int guestPid, string home, int priority, int owners);
+
     [LoggerMessage(105, LogLevel.Debug, "placement round: {Nodes}")]
     public static partial void PlacementRound(ILogger logger, string nodes);
 

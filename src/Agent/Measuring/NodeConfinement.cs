@@ -93,7 +93,10 @@ public sealed class NodeConfinement
     /// read. Processes, as MOSIX counts its load: a runtime starting up runs several threads at
     /// once for a moment, and is still one process to place.
     /// </summary>
-    public int? RunnableProcesses()
+    public int? RunnableProcesses() => RunnableProcesses(static _ => false);
+
+    /// <summary>As <see cref="RunnableProcesses()"/>, leaving out the processes <paramref name="skip"/> picks (guests, say).</summary>
+    public int? RunnableProcesses(Func<int, bool> skip)
     {
         if (_threadsFile is null || Read(_threadsFile) is not { } list)
             return null;
@@ -104,7 +107,7 @@ public sealed class NodeConfinement
         {
             if (Read($"/proc/{tid}/status") is not { } status || TgidOf(status) is not { } tgid || tgid == self || running.Contains(tgid) || ours.Contains(tgid))
                 continue; // gone, or the probe itself, or counted
-            if (IsMosix(tgid))
+            if (skip(tgid) || IsMosix(tgid))
             {
                 ours.Add(tgid); // a supervisor or guest host: Mosix's own upkeep, not work to place
                 continue;

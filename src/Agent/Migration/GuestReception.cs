@@ -29,8 +29,11 @@ public sealed class GuestReception
     private readonly NodeState node;
     private readonly ILogger<GuestReception> logger;
 
-    /// <summary>The pipes to the guest hosts now running, by pid: how they are told to leave.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, FrameStream> _guests = new();
+    /// <summary>The guest hosts now running, by pid: the pipe that tells one to leave, its home, since when.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, HostedGuest> _guests = new();
+
+    /// <summary>The guests here now, by their guest host's pid.</summary>
+    public IReadOnlyList<HostedGuest> Guests => [.. _guests.Values];
 
     public GuestReception(AgentOptions options, NodeState node, ILogger<GuestReception> logger)
     {
@@ -83,7 +86,7 @@ public sealed class GuestReception
             try
             {
                 var (port, pipe) = await StartChannelAsync(guest, offer, address, home, stop);
-                _guests[guest.Id] = pipe;
+                _guests[guest.Id] = new HostedGuest(guest.Id, home, DateTimeOffset.UtcNow, pipe);
                 Log.GuestAccepted(logger, home, offer.HomePid, offer.Command, guest.Id);
                 await link.Frames.WriteAsync(MessageKind.GuestAccepted, new GuestAccepted
                 {
@@ -139,17 +142,21 @@ public sealed class GuestReception
     /// <summary>mosctl expel or shutdown: every guest host sends its process home.</summary>
     private async Task AskAllToLeaveAsync(string reason)
     {
-        foreach (var (pid, pipe) in _guests)
+        foreach (var guest in _guests.Values)
+            await AskToLeaveAsync(guest, reason);
+    }
+
+    /// <summary>One guest host sends its process home (the owner's work needs the node, say).</summary>
+    public async Task AskToLeaveAsync(HostedGuest guest, string reason)
+    {
+        try
         {
-            try
-            {
-                await pipe.WriteAsync(MessageKind.GuestLeave, new GuestLeave { Reason = reason }, CancellationToken.None);
-                Log.GuestAskedToLeave(logger, pid, reason);
-            }
-            catch (Exception e) when (e is IOException or ObjectDisposedException)
-            {
-                // It is ending anyway.
-            }
+            await guest.Pipe.WriteAsync(MessageKind.GuestLeave, new GuestLeave { Reason = reason }, CancellationToken.None);
+            Log.GuestAskedToLeave(logger, guest.HostPid, reason);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // It is ending anyway.
         }
     }
 
@@ -206,3 +213,6 @@ public sealed class GuestReception
         }
     }
 }
+
+/// <summary>A guest on this node: its guest host's pid, the node it comes from, since when, and the pipe that tells it to leave.</summary>
+public sealed record HostedGuest(int HostPid, string Home, DateTimeOffset Since, FrameStream Pipe);

@@ -20,6 +20,27 @@ public sealed class NodeState(bool acceptGuests)
     private bool _expelling;
     private bool _leaving;
     private int _guests;
+    private readonly Dictionary<string, int> _priorities = new(StringComparer.Ordinal);
+
+    /// <summary>MOSIX's default priority for guests from a node the owner said nothing about.</summary>
+    public const int DefaultPriority = 50;
+
+    /// <summary>
+    /// The priority of guests from <paramref name="home"/>: lower is more important. When the
+    /// owner's own work needs the node, the least important guests leave first.
+    /// </summary>
+    public int PriorityOf(string home)
+    {
+        lock (_lock)
+            return _priorities.TryGetValue(home, out int priority) ? priority : DefaultPriority;
+    }
+
+    /// <summary>mosctl cngpri NODE PRIORITY (and guestPriorities in mosixd.json at start).</summary>
+    public void SetPriority(string home, int priority)
+    {
+        lock (_lock)
+            _priorities[home] = priority;
+    }
 
     /// <summary>Random per start: lets peers tell this run's vectors from a previous run's.</summary>
     public ulong Incarnation { get; } = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));

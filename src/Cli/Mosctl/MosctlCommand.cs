@@ -26,6 +26,7 @@ internal static class MosctlCommand
             new OwnerVerb("unblock", "Accept guests again", Shim.Wire.Messages.OwnerAction.Unblock),
             new OwnerVerb("expel", "Ask the guests on this node to leave", Shim.Wire.Messages.OwnerAction.Expel),
             new OwnerVerb("shutdown", "Leave the cluster once the guests have left, and stop the agent", Shim.Wire.Messages.OwnerAction.Shutdown),
+            new CngpriVerb(),
             new InitVerb(),
             new AddNodeVerb(),
             new ImportVerb(),

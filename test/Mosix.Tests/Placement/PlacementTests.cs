@@ -172,6 +172,49 @@ public sealed class PlacementTests
         }
     }
 
+    [Test]
+    public void WhenTheOwnersWorkNeedsTheNodeTheLowerPriorityGuestLeavesFirst()
+    {
+        string node2 = _cluster.StateFor("node2");
+        AgentCluster.Mosctl(node2, "cngpri", "node1", "10");
+        var cngpri = AgentCluster.Mosctl(node2, "cngpri", "node3", "90");
+        Assert.That(cngpri.StdoutText.Trim(), Is.EqualTo("node2: guests from node3 now have priority 90 (lower leave last)"));
+
+        string[] program = [RepoPaths.TestProgram("compute"), "50000000000"];
+        var node3Options = Options();
+        var environment = new Dictionary<string, string>(node3Options.Environment!) { ["MOSIX_STATE"] = _cluster.StateFor("node3") };
+        using var important = StartAtNode1([AgentCluster.Bin("mosrun"), "-L", .. program]);
+        using var minor = CommandRunner.Start([AgentCluster.Bin("mosrun"), "-L", .. program],
+            node3Options with { Environment = environment, RunAsPrefix = _groups.Launcher("node3"), KeepStdinOpen = true });
+        int importantPid = ProgramOf(important), minorPid = ProgramOf(minor);
+        // The minor one first: among equals the newest guest would leave first, so only the
+        // priorities can make the older one go before the other.
+        foreach (int pid in new[] { minorPid, importantPid })
+        {
+            var moved = CommandRunner.Run([AgentCluster.Bin("migrate"), pid.ToString(CultureInfo.InvariantCulture), "node2"], Options());
+            Assert.That(moved.StdoutText, Does.StartWith("moved to node2"), moved.Describe("migrate"));
+        }
+        Thread.Sleep(3500); // past the guests' settling time: the node was free when they came
+
+        // The owner's own work on node2: a plain program in node2's group, not under Mosix.
+        using var owner = CommandRunner.Start(program, Options() with { RunAsPrefix = _groups.Launcher("node2") });
+        string? firstHome = null;
+        AgentProcess.WaitFor(() =>
+        {
+            var where = Mosps().ToDictionary(p => int.Parse(p.Line.Split(' ')[0], CultureInfo.InvariantCulture), p => p.Where);
+            firstHome ??= where.GetValueOrDefault(minorPid) == "here" ? "node3's" : where.GetValueOrDefault(importantPid) == "here" ? "node1's" : null;
+            return where.GetValueOrDefault(minorPid) == "here" && where.GetValueOrDefault(importantPid) == "here";
+        }, TimeSpan.FromSeconds(30), () => $"the guests did not both leave node2 for its owner's work: {string.Join("; ", Mosps().Select(p => p.Line))}");
+        Assert.That(firstHome, Is.EqualTo("node3's"), "the lower priority guest (node3's, 90) left first");
+    }
+
+    private static int ProgramOf(RunningCommand run)
+    {
+        int pid = 0;
+        AgentProcess.WaitFor(() => (pid = GuestProcesses.ChildrenOf(run.Pid).FirstOrDefault()) != 0, TimeSpan.FromSeconds(20), () => "the program never started");
+        return pid;
+    }
+
     private RunningCommand StartAtNode1(IReadOnlyList<string> argv) =>
         CommandRunner.Start(argv, Options() with { RunAsPrefix = _groups.Launcher("node1"), Timeout = TimeSpan.FromMinutes(3) });
 
