@@ -208,6 +208,81 @@ public sealed class PlacementTests
         Assert.That(firstHome, Is.EqualTo("node3's"), "the lower priority guest (node3's, 90) left first");
     }
 
+    [Test]
+    public void MosbestnodeNamesTheNodeWithTheMostCpuForANewProcessAndOneWithRoom()
+    {
+        // Idle, node2's three quarters of a core beat node1's half and node3's quarter.
+        var best = CommandRunner.Run([AgentCluster.Bin("mosbestnode"), "-w"], Options());
+        var tooBig = CommandRunner.Run([AgentCluster.Bin("mosbestnode"), "-m", "100000000"], Options());
+        Assert.Multiple(() =>
+        {
+            Assert.That(best.ExitCode, Is.Zero, best.Describe("mosbestnode"));
+            Assert.That(best.StdoutText, Does.StartWith("node2: 0.75 of a reference core"));
+            Assert.That(tooBig.ExitCode, Is.EqualTo(1));
+            Assert.That(tooBig.StderrText.Trim(), Is.EqualTo("mosbestnode: no node has 100000000 MiB to spare"));
+        });
+    }
+
+    [Test]
+    public void MosqListsTheWaitingJobsInOrderAndDeletesReordersAndStartsThem()
+    {
+        // Only node1 takes work, and a job of its own holds its one core: queued jobs wait.
+        AgentCluster.Mosctl(_cluster.StateFor("node2"), "block");
+        AgentCluster.Mosctl(_cluster.StateFor("node3"), "block");
+        var runs = new List<RunningCommand>();
+        try
+        {
+            runs.Add(StartAtNode1([AgentCluster.Bin("mosrun"), "-L", RepoPaths.TestProgram("compute"), "50000000000"]));
+            AgentProcess.WaitFor(() => Mosps().Count == 1, TimeSpan.FromSeconds(20), () => "the core holder never started");
+            Thread.Sleep(2000); // node1's load shows it
+            string[] job = [RepoPaths.TestProgram("compute"), "1000"];
+            var low = StartAtNode1([AgentCluster.Bin("mosrun"), "-q60", .. job]);
+            var high = StartAtNode1([AgentCluster.Bin("mosrun"), "-q10", .. job]);
+            var doomed = StartAtNode1([AgentCluster.Bin("mosrun"), "-q", .. job]);
+            runs.AddRange([low, high, doomed]);
+            AgentProcess.WaitFor(() => Mosq("list").StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 4,
+                TimeSpan.FromSeconds(20), () => $"the three jobs never all showed in mosq: {Mosq("list").StdoutText}");
+            Assert.That(QueuedPids(), Is.EqualTo(new[] { high.Pid, doomed.Pid, low.Pid }), "lower priority numbers first");
+
+            var deleted = Mosq("delete", doomed.Pid.ToString(CultureInfo.InvariantCulture));
+            var doomedEnd = doomed.WaitForExit();
+            var reordered = Mosq("pri", low.Pid.ToString(CultureInfo.InvariantCulture), "1");
+            Assert.Multiple(() =>
+            {
+                Assert.That(deleted.ExitCode, Is.Zero, deleted.Describe("mosq delete"));
+                Assert.That(doomedEnd.ExitCode, Is.EqualTo(1));
+                Assert.That(doomedEnd.StderrText.Trim(), Is.EqualTo("mosrun: compute: deleted from the queue (mosq); not run"));
+                Assert.That(reordered.ExitCode, Is.Zero, reordered.Describe("mosq pri"));
+                Assert.That(QueuedPids(), Is.EqualTo(new[] { low.Pid, high.Pid }));
+            });
+
+            var started = Mosq("run", low.Pid.ToString(CultureInfo.InvariantCulture));
+            var lowEnd = low.WaitForExit();
+            var missing = Mosq("delete", "999999");
+            Assert.Multiple(() =>
+            {
+                Assert.That(started.ExitCode, Is.Zero, started.Describe("mosq run"));
+                Assert.That(lowEnd.ExitCode, Is.Zero, lowEnd.Describe("the job mosq started"));
+                Assert.That(lowEnd.StdoutText, Does.StartWith("compute: iterations=1000"));
+                Assert.That(QueuedPids(), Is.EqualTo(new[] { high.Pid }));
+                Assert.That((missing.ExitCode, missing.StderrText.Trim()), Is.EqualTo((1, "mosq: no queued job 999999")));
+            });
+        }
+        finally
+        {
+            foreach (var run in runs)
+                run.Dispose(); // ends the core holder and the job still queued
+            AgentCluster.Mosctl(_cluster.StateFor("node2"), "unblock");
+            AgentCluster.Mosctl(_cluster.StateFor("node3"), "unblock");
+        }
+    }
+
+    private CommandResult Mosq(params string[] args) => CommandRunner.Run([AgentCluster.Bin("mosq"), .. args], Options());
+
+    private List<int> QueuedPids() =>
+        Mosq("list").StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => int.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture)).ToList();
+
     private static int ProgramOf(RunningCommand run)
     {
         int pid = 0;
