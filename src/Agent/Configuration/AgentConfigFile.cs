@@ -44,6 +44,9 @@ public sealed class AgentConfigFile
     /// <summary>Priorities of guests by their home node (lower leave last; 50 for others); mosctl cngpri changes them.</summary>
     public Dictionary<string, int>? GuestPriorities { get; set; }
 
+    /// <summary>The only nodes whose processes may come here as guests; null: any node of the cluster.</summary>
+    public string[]? GuestsFrom { get; set; }
+
     public string? LogLevel { get; set; }
 
     private static readonly JsonSerializerOptions Json = new()

@@ -44,6 +44,9 @@ public sealed record AgentOptions
     /// <summary>guestPriorities: home node to priority (lower leave last) at start.</summary>
     public IReadOnlyDictionary<string, int> GuestPriorities { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>guestsFrom: the only home nodes whose processes this node hosts; null for all.</summary>
+    public IReadOnlySet<string>? GuestsFrom { get; init; }
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     public NodeCredentials? Credentials { get; init; }

@@ -52,6 +52,8 @@ public static class OptionsBuilder
             if (priority is < 0 or > 1000)
                 Fail($"guestPriorities: {home}'s priority must be between 0 and 1000");
         }
+        foreach (var home in c.GuestsFrom ?? [])
+            Check(NodeName.Problem(home));
         if (c.MaxGuests is < 0)
             Fail("maxGuests must be 0 or more");
 
@@ -70,6 +72,7 @@ public static class OptionsBuilder
             LocalStay = c.LocalStay ?? false,
             MemoryReserve = c.MemoryReserve ?? 0.1,
             GuestPriorities = c.GuestPriorities ?? [],
+            GuestsFrom = c.GuestsFrom?.ToHashSet(StringComparer.Ordinal),
             LogLevel = Level(c.LogLevel ?? "info"),
             Credentials = credentials,
         };
@@ -93,6 +96,7 @@ public static class OptionsBuilder
         LocalStay = over.LocalStay ?? file.LocalStay,
         MemoryReserve = over.MemoryReserve ?? file.MemoryReserve,
         GuestPriorities = over.GuestPriorities ?? file.GuestPriorities,
+        GuestsFrom = over.GuestsFrom ?? file.GuestsFrom,
         LogLevel = over.LogLevel ?? file.LogLevel,
     };
 

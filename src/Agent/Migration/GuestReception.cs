@@ -55,6 +55,13 @@ public sealed class GuestReception
     public async Task ServeAsync(Link link, GuestOffer offer, CancellationToken stop)
     {
         string home = link.PeerNode;
+        if (options.GuestsFrom is { } allowed && !allowed.Contains(home))
+        {
+            string refusal = $"{options.Name} takes no guests from {home} (its owner's guestsFrom)";
+            Log.GuestRefused(logger, home, refusal);
+            await link.Frames.WriteAsync(MessageKind.Refusal, new Refusal { Reason = refusal }, stop);
+            return;
+        }
         if (node.Leaving || !node.TryAdmitGuest(options.MaxGuests ?? Environment.ProcessorCount * 4))
         {
             string reason = node.Leaving ? $"{options.Name} is leaving the cluster" : node.Blocked ? $"{options.Name} accepts no guests now (mosctl block)" : $"{options.Name} has all the guests it takes";

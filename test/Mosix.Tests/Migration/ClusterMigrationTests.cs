@@ -173,6 +173,27 @@ public sealed class ClusterMigrationTests
     }
 
     [Test]
+    public void ANodeWhoseOwnerTakesNoGuestsFromHomeRefusesAndTheProcessGoesOnAtHome()
+    {
+        string config = Path.Combine(_cluster.Root, "node6.json");
+        File.WriteAllText(config, """{ "guestsFrom": ["node9"] }""");
+        using var node6 = _cluster.StartMember("node6", "--config", config);
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node6"), Patience, () => "node1 never saw node6");
+        string[] program = [RepoPaths.TestProgram("compute"), "300000000"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = Mosrun(program);
+        var refused = RunMigrate(run, "node6");
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.StderrText.Trim(), Does.StartWith("migrate: the process stays where it is:").And.EndWith("node6 takes no guests from node1 (its owner's guestsFrom)"));
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.Zero);
+        });
+    }
+
+    [Test]
     public void WhenTheTargetAgentDiesMidTransferTheProcessGoesOnAtHome()
     {
         var node3 = _cluster.StartMember("node3");
