@@ -47,6 +47,9 @@ public sealed class AgentConfigFile
     /// <summary>The only nodes whose processes may come here as guests; null: any node of the cluster.</summary>
     public string[]? GuestsFrom { get; set; }
 
+    /// <summary>The only users whose processes may come here as guests; null: any user.</summary>
+    public string[]? GuestUsers { get; set; }
+
     public string? LogLevel { get; set; }
 
     private static readonly JsonSerializerOptions Json = new()

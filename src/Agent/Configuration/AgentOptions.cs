@@ -47,6 +47,9 @@ public sealed record AgentOptions
     /// <summary>guestsFrom: the only home nodes whose processes this node hosts; null for all.</summary>
     public IReadOnlySet<string>? GuestsFrom { get; init; }
 
+    /// <summary>guestUsers: the only users whose processes this node hosts; null for all.</summary>
+    public IReadOnlySet<string>? GuestUsers { get; init; }
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     public NodeCredentials? Credentials { get; init; }

@@ -73,6 +73,7 @@ public static class OptionsBuilder
             MemoryReserve = c.MemoryReserve ?? 0.1,
             GuestPriorities = c.GuestPriorities ?? [],
             GuestsFrom = c.GuestsFrom?.ToHashSet(StringComparer.Ordinal),
+            GuestUsers = c.GuestUsers?.ToHashSet(StringComparer.Ordinal),
             LogLevel = Level(c.LogLevel ?? "info"),
             Credentials = credentials,
         };
@@ -97,6 +98,7 @@ public static class OptionsBuilder
         MemoryReserve = over.MemoryReserve ?? file.MemoryReserve,
         GuestPriorities = over.GuestPriorities ?? file.GuestPriorities,
         GuestsFrom = over.GuestsFrom ?? file.GuestsFrom,
+        GuestUsers = over.GuestUsers ?? file.GuestUsers,
         LogLevel = over.LogLevel ?? file.LogLevel,
     };
 

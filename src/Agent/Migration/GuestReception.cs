@@ -55,9 +55,11 @@ public sealed class GuestReception
     public async Task ServeAsync(Link link, GuestOffer offer, CancellationToken stop)
     {
         string home = link.PeerNode;
-        if (options.GuestsFrom is { } allowed && !allowed.Contains(home))
+        string? refusal = options.GuestsFrom is { } nodes && !nodes.Contains(home) ? $"{options.Name} takes no guests from {home} (its owner's guestsFrom)"
+            : options.GuestUsers is { } users && !users.Contains(offer.HomeUser) ? $"{options.Name} takes no guests of user '{offer.HomeUser}' (its owner's guestUsers)"
+            : null;
+        if (refusal is not null)
         {
-            string refusal = $"{options.Name} takes no guests from {home} (its owner's guestsFrom)";
             Log.GuestRefused(logger, home, refusal);
             await link.Frames.WriteAsync(MessageKind.Refusal, new Refusal { Reason = refusal }, stop);
             return;

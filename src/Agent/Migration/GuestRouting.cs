@@ -56,6 +56,7 @@ public sealed class GuestRouting(AgentOptions options, Dissemination disseminati
                     Command = offer.Command,
                     MemoryBytes = offer.MemoryBytes,
                     ChannelKey = ByteString.CopyFrom(key),
+                    HomeUser = Environment.UserName, // the agent answers its own user only: the process's
                 }, stop);
                 var accepted = (await link.Frames.ExpectAsync(MessageKind.GuestAccepted, stop)).Read(GuestAccepted.Parser);
                 accepted.ChannelKey = ByteString.CopyFrom(key);

@@ -182,7 +182,9 @@ public sealed class ClusterMigrationTests
         string[] program = [RepoPaths.TestProgram("compute"), "300000000"];
         var native = CommandRunner.Run(program, Options());
         using var run = Mosrun(program);
-        var refused = RunMigrate(run, "node6");
+        CommandResult refused = null!;
+        AgentProcess.WaitFor(() => !(refused = RunMigrate(run, "node6")).StderrText.Contains("not running under your mosrun", StringComparison.Ordinal),
+            Patience, () => "mosrun never opened its control socket");
         var result = run.WaitForExit();
         Assert.Multiple(() =>
         {
@@ -190,6 +192,25 @@ public sealed class ClusterMigrationTests
             Assert.That(refused.StderrText.Trim(), Does.StartWith("migrate: the process stays where it is:").And.EndWith("node6 takes no guests from node1 (its owner's guestsFrom)"));
             Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
             Assert.That(result.ExitCode, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void ANodeWhoseOwnerTakesNoGuestsOfThisUserRefusesThem()
+    {
+        string config = Path.Combine(_cluster.Root, "node7.json");
+        File.WriteAllText(config, """{ "guestUsers": ["someone-else"] }""");
+        using var node7 = _cluster.StartMember("node7", "--config", config);
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node7"), Patience, () => "node1 never saw node7");
+        using var run = Mosrun([RepoPaths.TestProgram("compute"), "300000000"]);
+        CommandResult refused = null!;
+        AgentProcess.WaitFor(() => !(refused = RunMigrate(run, "node7")).StderrText.Contains("not running under your mosrun", StringComparison.Ordinal),
+            Patience, () => "mosrun never opened its control socket");
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.StderrText.Trim(), Does.EndWith($"node7 takes no guests of user '{Environment.UserName}' (its owner's guestUsers)"));
+            Assert.That(run.WaitForExit().ExitCode, Is.Zero);
         });
     }
 
