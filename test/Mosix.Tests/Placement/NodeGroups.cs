@@ -25,6 +25,16 @@ internal sealed class NodeGroups : IDisposable
         bool unified = File.Exists($"{Root}/cgroup.controllers");
         if (unified ? !File.ReadAllText($"{Root}/cgroup.controllers").Contains("cpu", StringComparison.Ordinal) : !Directory.Exists($"{Root}/cpu"))
             Assert.Ignore("no CPU controller to size nodes with");
+        string probe = unified ? $"{Root}/mosix-probe-{Environment.ProcessId}" : $"{Root}/cpu/mosix-probe-{Environment.ProcessId}";
+        try
+        {
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Assert.Ignore($"cannot make control groups here ({e.Message}): node sizes need them");
+        }
         return new NodeGroups();
     }
 
