@@ -34,8 +34,10 @@ unified=0
 [ -f /sys/fs/cgroup/cgroup.controllers ] && unified=1
 cleanup() {
     local pid dir
+    # The agents are our children (in_node execs into them): end them and reap them, so that
+    # their groups are empty and no log is still being written when the folder goes.
     for pid in "${agents[@]}"; do kill "$pid" 2>/dev/null || true; done
-    sleep 1
+    for pid in "${agents[@]}"; do wait "$pid" 2>/dev/null || true; done
     for dir in /sys/fs/cgroup/$group/* /sys/fs/cgroup/$group /sys/fs/cgroup/cpu/$group/* /sys/fs/cgroup/cpu/$group; do
         [ -d "$dir" ] && rmdir "$dir" 2>/dev/null || true
     done
@@ -56,7 +58,7 @@ tasks_of() {
         mkdir -p "$dir"; echo 100000 > "$dir/cpu.cfs_period_us"; echo "$quota" > "$dir/cpu.cfs_quota_us"; echo "$dir/tasks"
     fi
 }
-in_node() { local tasks; tasks=$(tasks_of "$1"); shift; sh -c "echo \$\$ > $tasks; exec \"\$@\"" sh "$@"; }
+in_node() { local tasks; tasks=$(tasks_of "$1"); shift; exec sh -c "echo \$\$ > $tasks; exec \"\$@\"" sh "$@"; }
 
 "$BIN/mosctl" --state "$work/node1" init --node node1 --cluster makespan >/dev/null
 for i in 2 3; do
