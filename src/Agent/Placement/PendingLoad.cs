@@ -14,9 +14,9 @@ public sealed class PendingLoad(TimeSpan round, Func<DateTimeOffset> now)
     private readonly List<Entry> _entries = [];
 
     /// <summary>Counts <paramref name="delta"/> on <paramref name="node"/> until <see cref="Landed"/>, then less each round.</summary>
-    public object Add(string node, double delta, bool landed = false)
+    public object Add(string node, double delta)
     {
-        var entry = new Entry(node, delta, now()) { LandedAt = landed ? now() : null };
+        var entry = new Entry(node, delta, now());
         lock (_lock)
             _entries.Add(entry);
         return entry;

@@ -21,14 +21,9 @@ internal static class Mosruns
     /// </summary>
     public static List<(Member Member, string Job)> All()
     {
-        string folder = RuntimeDirectory.Path();
         var found = new List<(Member, string)>();
-        if (!Directory.Exists(folder))
-            return found;
-        foreach (string socket in Directory.EnumerateFiles(folder, "process-*.sock"))
+        foreach (string socket in Sockets())
         {
-            if (new FileInfo(socket).LinkTarget is not null)
-                continue; // the alias named by mosrun's pid: the same process
             if (Ask(socket, "status") is not { } status || Ask(socket, "job") is not { } job)
                 continue;
             string[] parts = status.Split(' ', 4);
@@ -41,14 +36,27 @@ internal static class Mosruns
     /// <summary>The members of job <paramref name="job"/>.</summary>
     public static List<Member> InJob(string job) => All().Where(m => m.Job == job).Select(m => m.Member).ToList();
 
-    private static string? Ask(string socket, string request)
+    /// <summary>
+    /// The control sockets of your mosruns, one per program: each is named by its program's pid,
+    /// with an alias (a symbolic link) named by mosrun's, which is left out.
+    /// </summary>
+    public static IEnumerable<string> Sockets()
+    {
+        string folder = RuntimeDirectory.Path();
+        if (!Directory.Exists(folder))
+            return [];
+        return Directory.EnumerateFiles(folder, "process-*.sock").Where(s => new FileInfo(s).LinkTarget is null);
+    }
+
+    /// <summary>One request to a mosrun; its answer, or null if it failed or nobody answered in time.</summary>
+    public static string? Ask(string socket, string request)
     {
         try
         {
             var reply = ControlLine.Ask(socket, request, s_patience);
             return reply.Ok ? reply.Message : null;
         }
-        catch (Exception e) when (e is IOException or SocketException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or UnauthorizedAccessException)
         {
             return null;
         }

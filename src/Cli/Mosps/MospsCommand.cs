@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.Globalization;
 using Mosix.Sandbox.Supervision;
-using Mosix.Shim.Local;
 
 namespace Mosix.Cli.Mosps;
 
@@ -14,8 +13,6 @@ namespace Mosix.Cli.Mosps;
 internal static class MospsCommand
 {
     public const string Name = "mosps";
-
-    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(2);
 
     /// <summary>One process: its home pid, the node it runs on ("here" at home), running/migrating/stopped, its command.</summary>
     private sealed record Entry(int Pid, string Where, string State, string Command);
@@ -40,57 +37,42 @@ internal static class MospsCommand
         return 0;
     }
 
-    /// <summary>Asks every control socket in the runtime folder; sockets of mosruns that died unanswered are skipped.</summary>
+    /// <summary>Asks every mosrun's control socket; sockets of mosruns that died unanswered are skipped.</summary>
     private static List<Entry> Collect()
     {
-        string folder = RuntimeDirectory.Path();
-        if (!Directory.Exists(folder))
-            return [];
-        var entries = new Dictionary<int, Entry>();
-        foreach (string socket in Directory.EnumerateFiles(folder, "process-*.sock"))
+        var entries = new List<Entry>();
+        foreach (string socket in Jobs.Mosruns.Sockets())
         {
             if (IsStoppedJob(socket, out var stopped))
             {
-                if (stopped is not null)
-                    entries[stopped.Pid] = stopped;
+                entries.Add(stopped);
                 continue;
             }
-            ControlLine.Reply reply;
-            try
-            {
-                reply = ControlLine.Ask(socket, "status", s_patience);
-            }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException or UnauthorizedAccessException)
-            {
-                continue;
-            }
-            // WHERE STATE PID COMMAND (mosrun's status reply; each process answers on two sockets).
-            string[] parts = reply.Message.Split(' ', 4);
-            if (!reply.Ok || parts.Length < 4 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            // WHERE STATE PID COMMAND (mosrun's status reply).
+            string[]? parts = Jobs.Mosruns.Ask(socket, "status")?.Split(' ', 4);
+            if (parts is not { Length: 4 } || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
                 continue;
             string where = parts[0] == "home" ? "here" : parts[0];
-            entries[pid] = new Entry(pid, where, parts[1] is "migrating" or "frozen" ? parts[1] : "running", parts[3]);
+            entries.Add(new Entry(pid, where, parts[1] is "migrating" or "frozen" ? parts[1] : "running", parts[3]));
         }
-        return entries.Values.OrderBy(e => e.Pid).ToList();
+        return entries.OrderBy(e => e.Pid).ToList();
     }
 
     /// <summary>
     /// A stopped job (Ctrl-Z, SIGSTOP): its mosrun stops with the program and cannot answer, so
     /// /proc tells instead: the program's pid, its command, and "?" for where (mosrun knows).
     /// </summary>
-    /// <remarks>Each job has two sockets (its program's pid and mosrun's); the entry comes from the program's.</remarks>
-    private static bool IsStoppedJob(string socket, out Entry? entry)
+    /// <remarks>The socket is named by the program's pid (<see cref="Jobs.Mosruns.Sockets"/>).</remarks>
+    private static bool IsStoppedJob(string socket, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? entry)
     {
         entry = null;
         string name = Path.GetFileNameWithoutExtension(socket);
         if (!int.TryParse(name.AsSpan("process-".Length), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
             return false;
-        bool isMosrun = ProcessStatus.Comm(pid) == "mosrun";
-        int mosrun = isMosrun ? pid : ProcessStatus.ParentOf(pid);
+        int mosrun = ProcessStatus.ParentOf(pid);
         if (mosrun == 0 || !ProcessStatus.IsStopped(mosrun))
             return false;
-        if (!isMosrun)
-            entry = new Entry(pid, "?", "stopped", ProcessStatus.Comm(pid) ?? "?");
+        entry = new Entry(pid, "?", "stopped", ProcessStatus.Comm(pid) ?? "?");
         return true;
     }
 

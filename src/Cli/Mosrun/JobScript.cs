@@ -33,7 +33,7 @@ internal static class JobScript
         foreach (string line in lines)
         {
             while (running.Count >= maxJobs)
-                failures += Reap(running, failedFile, block: true);
+                failures += Reap(running, failedFile);
             var start = new ProcessStartInfo(self) { UseShellExecute = false };
             start.ArgumentList.Add(MosrunCommand.Name);
             foreach (string option in mosrunOptions)
@@ -53,14 +53,14 @@ internal static class JobScript
             }
         }
         while (running.Count > 0)
-            failures += Reap(running, failedFile, block: true);
+            failures += Reap(running, failedFile);
         if (failures > 0)
             Console.Error.WriteLine($"mosrun: -S: {failures} of {lines.Length} job(s) failed{(failedFile is { Length: > 0 } ? $"; they are listed in {failedFile}" : "")}");
         return failures == 0 ? 0 : 1;
     }
 
     /// <summary>Waits for one job to end; 1 if it failed.</summary>
-    private static int Reap(List<(Process Process, string Line)> running, string? failedFile, bool block)
+    private static int Reap(List<(Process Process, string Line)> running, string? failedFile)
     {
         while (true)
         {
@@ -74,8 +74,6 @@ internal static class JobScript
                     Record(failedFile, done.Line);
                 return failed ? 1 : 0;
             }
-            if (!block)
-                return 0;
             Thread.Sleep(20);
         }
     }
