@@ -8,7 +8,7 @@ namespace Mosix.Agent.Control;
 
 /// <summary>
 /// Control connections that stay open: a mosrun's registration of its program (open while the
-/// program lives) and a queued job's wait for its start (mosrun -q).
+/// program lives) and a queued job's wait for its start (mosrun -q), then its slot while it runs.
 /// </summary>
 public sealed class HeldConnections(Configuration.AgentOptions options, LocalProcesses processes, JobQueue queue, Balancer balancer, ILogger<HeldConnections> logger)
 {
@@ -25,7 +25,7 @@ public sealed class HeldConnections(Configuration.AgentOptions options, LocalPro
         var process = new HomeProcess((int)register.Pid, register.ControlSocket, register.AutoMigrate, (long)register.MemoryBytes,
             register.Job, register.Command, DateTimeOffset.FromUnixTimeMilliseconds((long)register.StartedUnixMs));
         processes.Add(process);
-        queue.Registered((int)register.MosrunPid, balancer.Pending);
+        queue.Registered((int)register.MosrunPid, process, balancer.Pending);
         Log.ProcessRegistered(logger, process.Pid, process.Command, process.AutoMigrate ? "" : " (stays: mosrun -L)");
         try
         {
@@ -56,6 +56,8 @@ public sealed class HeldConnections(Configuration.AgentOptions options, LocalPro
             await frames.WriteAsync(MessageKind.QueueGrant, node is null
                 ? new QueueGrant { Cancelled = true, Message = "deleted from the queue (mosq)" }
                 : new QueueGrant { Node = node == options.Name ? "" : node }, stop);
+            if (node is not null)
+                await gone; // the job holds its slot until its mosrun ends
         }
         finally
         {

@@ -5,9 +5,11 @@ namespace Mosix.Agent.Placement;
 /// (lower first, then first come), each started on the best node as cores free up.
 /// </summary>
 /// <remarks>
-/// A node's free cores are its cores less its load, rounded; a job just started counts as load on
-/// its node until the measurement shows it (<see cref="PendingLoad"/>). Each node keeps its own
-/// queue: MOSIX's queue is the cluster's, ours is the home's, placing on the whole cluster.
+/// A node's free cores are its cores less its load. The measured load lags (it is smoothed, and
+/// reaches here by gossip), so a started job also holds a slot on the node where it runs for as
+/// long as its mosrun lives: a node's load is never taken as less than the jobs this queue has
+/// running there. Each node keeps its own queue: MOSIX's queue is the cluster's, ours is the
+/// home's, placing on the whole cluster.
 /// </remarks>
 public sealed class JobQueue
 {
@@ -28,28 +30,31 @@ public sealed class JobQueue
     }
 
     /// <summary>
-    /// A mosrun registered its program: if it was a queued job, the node's measurement takes over
-    /// from the load counted for it.
+    /// A mosrun registered its program, where it was started (mosrun registers once its start
+    /// placement is done): if it was a queued job, its slot follows the program from now on and
+    /// the node's measurement starts to take over from the load counted for it.
     /// </summary>
-    public void Registered(int mosrunPid, PendingLoad pending)
+    public void Registered(int mosrunPid, HomeProcess process, PendingLoad pending)
     {
         QueuedEntry? started;
         lock (_lock)
         {
             started = _started.FirstOrDefault(e => e.Pid == mosrunPid);
             if (started is not null)
-                _started.Remove(started);
-            _started.RemoveAll(e => DateTimeOffset.UtcNow - e.QueuedAt > TimeSpan.FromHours(1));
+                started.Process = process;
         }
         if (started?.Load is { } load)
             pending.Landed(load);
     }
 
-    /// <summary>Takes a job out (its mosrun went away).</summary>
+    /// <summary>Takes a job out, waiting or started (its mosrun went away), freeing its slot.</summary>
     public void Forget(QueuedEntry entry)
     {
         lock (_lock)
+        {
             _waiting.Remove(entry);
+            _started.Remove(entry);
+        }
     }
 
     /// <summary>The waiting jobs in the order they will start.</summary>
@@ -87,13 +92,20 @@ public sealed class JobQueue
 
     /// <summary>
     /// Starts the jobs that fit, in order, each on the best node with a free core; the node loads
-    /// in <paramref name="nodes"/> are raised for each start. Stops at the first job that does not fit.
+    /// in <paramref name="nodes"/> are raised to at least the started jobs running there, and by
+    /// one for each start. Stops at the first job that does not fit.
     /// </summary>
     public void StartWhatFits(List<NodeCapacity> nodes, string home, PlacementSettings settings, Action<QueuedEntry, string> started)
     {
         List<(QueuedEntry Entry, string Node)> starts = [];
         lock (_lock)
         {
+            foreach (var running in _started.GroupBy(e => e.Place))
+            {
+                int i = nodes.FindIndex(n => n.Node == running.Key);
+                if (i >= 0)
+                    nodes[i] = nodes[i] with { Load = Math.Max(nodes[i].Load, running.Count()) };
+            }
             foreach (var entry in Ordered().ToList())
             {
                 var withRoom = nodes.Where(n => n.Cores - n.Load >= 0.5 || entry.RunNow).ToList();
@@ -102,6 +114,7 @@ public sealed class JobQueue
                 int i = nodes.FindIndex(n => n.Node == best.Node);
                 nodes[i] = nodes[i] with { Load = nodes[i].Load + 1 };
                 _waiting.Remove(entry);
+                entry.Node = best.Node;
                 _started.Add(entry);
                 starts.Add((entry, best.Node));
             }
@@ -133,6 +146,15 @@ public sealed class QueuedEntry(int pid, int priority, string command, long memo
 
     /// <summary>Its load counted on the node it was sent to, until its program registers.</summary>
     public object? Load { get; set; }
+
+    /// <summary>The node it was started on; null while it waits.</summary>
+    public string? Node { get; set; }
+
+    /// <summary>Its program, once registered: the balancer's polls say where it is now.</summary>
+    public HomeProcess? Process { get; set; }
+
+    /// <summary>Where its slot is: where its program was last seen, else where it was started.</summary>
+    public string? Place => Process?.Where ?? Node;
 
     /// <summary>mosq run: start at the next round whatever the load.</summary>
     public bool RunNow { get; set; }

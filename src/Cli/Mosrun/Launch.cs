@@ -21,14 +21,19 @@ internal static class Launch
         {
             return Fail.With(MosrunCommand.Name, e.Message, e.ShellExitCode);
         }
-        if (settings.QueuePriority is { } priority)
+        if (settings.QueuePriority is not { } priority)
+            return Supervised(request, settings, command[0], afterStart: null);
+        var (node, slot, exit) = QueueWait.Wait(priority, Path.GetFileName(command[0]), settings.Placement.MemoryBytes);
+        if (exit is { } code)
+            return code;
+        try
         {
-            var (node, exit) = QueueWait.Wait(priority, Path.GetFileName(command[0]), settings.Placement.MemoryBytes);
-            if (exit is { } code)
-                return code;
-            settings = settings with { StartOn = node is { Length: > 0 } ? node : null, Force = true };
+            return Supervised(request, settings with { StartOn = node is { Length: > 0 } ? node : null, Force = true }, command[0], afterStart: null);
         }
-        return Supervised(request, settings, command[0], afterStart: null);
+        finally
+        {
+            slot!.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>
@@ -75,13 +80,15 @@ internal static class Launch
                 return failed;
 
             using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery, settings.Unserved, settings.Placement.Job);
-            using var registration = AgentRegistration.Start(supervisor.RootPid, settings.Placement);
             if (settings.StartOn is { } place && StartPlace.MoveAtStart(session, place, settings.Force, settings.Placement.MemoryBytes) is { } refused)
             {
                 supervisor.SignalRoot(Signals.SIGKILL);
                 session.Completion.GetAwaiter().GetResult();
                 return refused;
             }
+            // Registered once it is where it starts: placement then sees it there from the first
+            // round (and counts a queued job's load as arrived), and never moves it mid-start.
+            using var registration = AgentRegistration.Start(supervisor.RootPid, settings.Placement);
             outcome = session.Completion.GetAwaiter().GetResult();
             endedInto = session.EndedInto;
         }
