@@ -60,7 +60,7 @@ internal static class Launch
             {
                 Policy = log is null ? TrapPolicy.Home : TrapPolicy.LogAll,
                 SyscallLog = log,
-                EventLog = DebugLog.FromEnvironment(),
+                EventLog = DebugLog.FromEnvironment(complain: problem => Console.Error.WriteLine($"mosrun: {problem}")),
                 StandsInForProgram = true,
             };
             Supervisor supervisor;

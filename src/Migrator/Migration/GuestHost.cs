@@ -80,7 +80,12 @@ public sealed class GuestHost
         {
             _incarnation = Supervisor.Start(
                 SpawnRequest.WithCurrentEnvironment(restoreStub, ["mosix-restore"]),
-                new SupervisorOptions { Policy = TrapPolicy.Guest, SyscallHandler = _calls });
+                new SupervisorOptions
+                {
+                    Policy = TrapPolicy.Guest,
+                    SyscallHandler = _calls,
+                    EventLog = DebugLog.FromEnvironment($".guest.{Environment.ProcessId}", problem => _log.WriteLine($"mosix guest: {problem}")),
+                });
         }
         catch (Exception e) when (e is SpawnException or InvalidOperationException)
         {
