@@ -26,6 +26,12 @@ public sealed record RunOptions
     /// <summary>For the whole run, start to EOF on stdout and stderr. Past it the tree is killed and the test fails.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// On a timeout, what else to put in the failure message (besides the command's own process
+    /// tree, always there): other processes the command depends on, such as an agent's guest host.
+    /// </summary>
+    public Func<string>? DescribeOnTimeout { get; init; }
+
     /// <summary>Processes still alive (re-parented to the test host) after the command exits fail the test unless this is set.</summary>
     public bool AllowLeftoverProcesses { get; init; }
 }

@@ -134,6 +134,8 @@ public sealed class RunningCommand : IDisposable
     /// <summary>Kills the whole tree, then fails the test with whatever output there was.</summary>
     private void Abort(string why)
     {
+        // Before anything is killed: what the processes were doing is the clue to a hang.
+        string processes = HangReport.Of(Pid) + Describe(_options.DescribeOnTimeout);
         if (!_process.HasExited)
             ProcessTree.KillTree(Pid);
         _process.WaitForExit(TimeSpan.FromSeconds(10));
@@ -146,7 +148,21 @@ public sealed class RunningCommand : IDisposable
             {CommandLine}: {why}; the process tree was killed.
               stdout so far: {Printable.Escape(_stdout.Snapshot())}
               stderr so far: {Printable.Escape(_stderr.Snapshot())}
+              processes when it was given up on:
+            {processes}
             """);
+    }
+
+    private static string Describe(Func<string>? describe)
+    {
+        try
+        {
+            return describe?.Invoke() ?? "";
+        }
+        catch (Exception e)
+        {
+            return $"    (could not describe more: {e.Message})";
+        }
     }
 
     private ExitStatus? ReadExactStatus()

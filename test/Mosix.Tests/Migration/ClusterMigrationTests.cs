@@ -367,7 +367,22 @@ public sealed class ClusterMigrationTests
     {
         string[] program = [RepoPaths.TestProgram("compute"), "2500000000"];
         var native = CommandRunner.Run(program, Options());
-        using var run = Mosrun(program);
+        // A rare hang after SIGCONT (twice in many full runs, never alone): should it come back, the
+        // failure carries home's tracer log and the state of every process on both sides.
+        string homeLog = Path.Combine(_scratch.Work, "home-events.log");
+        var options = Options();
+        var environment = new Dictionary<string, string>(options.Environment!) { [DebugLog.Variable] = homeLog };
+        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), .. program], options with
+        {
+            Environment = environment,
+            KeepStdinOpen = true,
+            DescribeOnTimeout = () => $"""
+                    guest side:
+                {HangReport.Of([.. GuestHosts()])}
+                    home's tracer log, last lines:
+                {string.Join('\n', File.ReadLines(homeLog).TakeLast(40))}
+                """,
+        });
         Thread.Sleep(300);
         Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
         int deputy = ProgramPid(run);
