@@ -14,7 +14,7 @@ namespace Mosix.Agent.Control;
 public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemination dissemination, Departure departure,
     Placement.Balancer balancer, Placement.JobQueue queue, IServiceProvider services, ILogger<ControlAnswers> logger)
 {
-    public (MessageKind Kind, IMessage Reply) Answer(Frame request, uint uid)
+    public (MessageKind Kind, IMessage Reply) Answer(Frame request)
     {
         try
         {
@@ -22,7 +22,6 @@ public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemi
             {
                 MessageKind.StatusRequest => (MessageKind.StatusReply, Status()),
                 MessageKind.ClusterViewRequest => (MessageKind.ClusterViewReply, View()),
-                MessageKind.ProcessListRequest => (MessageKind.ProcessListReply, Processes(uid)),
                 MessageKind.OwnerCommand => (MessageKind.OwnerReply, Command(request.Read(OwnerCommand.Parser))),
                 MessageKind.BestNodeRequest => (MessageKind.BestNodeReply, BestNode(request.Read(BestNodeRequest.Parser))),
                 MessageKind.QueueListRequest => (MessageKind.QueueList, Queue()),
@@ -72,13 +71,6 @@ public sealed class ControlAnswers(AgentOptions options, NodeState node, Dissemi
         };
         view.Nodes.AddRange(snapshot.Nodes.Select(VectorMapping.ToWire));
         return view;
-    }
-
-    /// <summary>The caller's processes under Mosix and where each runs: none yet (migration brings guests and deputies).</summary>
-    private static ProcessList Processes(uint uid)
-    {
-        _ = uid; // Only ever the caller's own: the agent answers for SO_PEERCRED's uid, not the request's.
-        return new ProcessList();
     }
 
     private (bool, string) SetPriority(string home, int priority)

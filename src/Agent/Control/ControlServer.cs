@@ -68,7 +68,7 @@ public sealed class ControlServer(ControlSocket control, ControlAnswers answers,
                     await held.ServeAsync(frames, request, stop);
                     return;
                 }
-                var (kind, reply) = answers.Answer(request, peer.Uid);
+                var (kind, reply) = answers.Answer(request);
                 await frames.WriteAsync(kind, reply, stop);
             }
         }

@@ -26,7 +26,8 @@ public sealed class HeldConnections(Configuration.AgentOptions options, LocalPro
             register.Job, register.Command, DateTimeOffset.FromUnixTimeMilliseconds((long)register.StartedUnixMs));
         processes.Add(process);
         queue.Registered((int)register.MosrunPid, process, balancer.Pending);
-        Log.ProcessRegistered(logger, process.Pid, process.Command, process.AutoMigrate ? "" : " (stays: mosrun -L)");
+        Log.ProcessRegistered(logger, process.Pid, process.Command, process.Job.Length > 0 ? $" in job {process.Job}" : "",
+            process.AutoMigrate ? "" : " (stays: mosrun -L)");
         try
         {
             await frames.WriteAsync(MessageKind.ProcessRegistered, new ProcessRegistered(), stop);

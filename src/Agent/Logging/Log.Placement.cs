@@ -4,8 +4,8 @@ namespace Mosix.Agent.Logging;
 
 internal static partial class Log
 {
-    [LoggerMessage(100, LogLevel.Information, "process {Pid} ({Command}) registered{Stays}")]
-    public static partial void ProcessRegistered(ILogger logger, int pid, string command, string stays);
+    [LoggerMessage(100, LogLevel.Information, "process {Pid} ({Command}) registered{Job}{Stays}")]
+    public static partial void ProcessRegistered(ILogger logger, int pid, string command, string job, string stays);
 
     [LoggerMessage(101, LogLevel.Information, "moving process {Pid} from {From} to {To}: {Reason}")]
     public static partial void PlacementMove(ILogger logger, int pid, string from, string to, string reason);

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Net.Sockets;
+using Mosix.Sandbox.Supervision;
 using Mosix.Shim.Local;
 
 namespace Mosix.Agent.Placement;
@@ -32,7 +32,7 @@ public static class MosrunDoor
             process.ArrivedAt = now;
         }
         process.State = fields[1];
-        if (where == homeNode && ResidentBytes(process.Pid) is { } rss)
+        if (where == homeNode && ProcessStatus.ResidentBytes(process.Pid) is { } rss)
             process.MeasuredMemory = rss;
         return true;
     }
@@ -47,19 +47,6 @@ public static class MosrunDoor
         catch (Exception e) when (e is IOException or SocketException)
         {
             return new ControlLine.Reply(false, e.Message);
-        }
-    }
-
-    private static long? ResidentBytes(int pid)
-    {
-        try
-        {
-            var statm = File.ReadAllText($"/proc/{pid}/statm").Split(' ');
-            return long.Parse(statm[1], CultureInfo.InvariantCulture) * Environment.SystemPageSize;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return null;
         }
     }
 }

@@ -74,7 +74,7 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
                 Node = node,
                 HomePid = (uint)supervisor.RootPid,
                 Command = ProcessStatus.Comm(supervisor.RootPid) ?? "?",
-                MemoryBytes = ResidentBytes(supervisor.RootPid),
+                MemoryBytes = (ulong)(ProcessStatus.ResidentBytes(supervisor.RootPid) ?? 0),
             };
             var (frames, guest) = GuestRoute.Open(StateDirectory.Resolve(null), offer, RoutePatience);
             RemoteRun away;
@@ -121,17 +121,4 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
     }
 
     private static void Notice(string text) => Console.Error.WriteLine($"mosrun: {text}");
-
-    private static ulong ResidentBytes(int pid)
-    {
-        try
-        {
-            string[] statm = File.ReadAllText($"/proc/{pid}/statm").Split(' ');
-            return ulong.Parse(statm[1], System.Globalization.CultureInfo.InvariantCulture) * 4096;
-        }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
-        {
-            return 0;
-        }
-    }
 }

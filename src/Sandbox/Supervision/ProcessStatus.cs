@@ -1,6 +1,6 @@
 namespace Mosix.Sandbox.Supervision;
 
-/// <summary>What /proc says of a process: its command name and whether it is stopped.</summary>
+/// <summary>What /proc says of a process: its command name, whether it is stopped, its resident memory.</summary>
 public static class ProcessStatus
 {
     /// <summary>The process's command name (/proc/PID/comm), or null if it is gone.</summary>
@@ -18,6 +18,20 @@ public static class ProcessStatus
 
     /// <summary>True when the process is stopped by a signal (state T; not a tracer's passing stop, t).</summary>
     public static bool IsStopped(int pid) => Stat(pid) is { State: 'T' };
+
+    /// <summary>Its resident memory in bytes (/proc/PID/statm), what a move would send; null if it is gone.</summary>
+    public static long? ResidentBytes(int pid)
+    {
+        try
+        {
+            string[] statm = File.ReadAllText($"/proc/{pid}/statm").Split(' ');
+            return long.Parse(statm[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The parent's pid, or 0 if the process is gone.</summary>
     public static int ParentOf(int pid) => Stat(pid)?.Parent ?? 0;

@@ -31,8 +31,7 @@ public enum MessageKind : ushort
     StatusReply = 101,
     ClusterViewRequest = 102,
     ClusterViewReply = 103,
-    ProcessListRequest = 104,
-    ProcessListReply = 105,
+    // 104, 105: reserved (an agent-side process list, never used: mosps asks each mosrun).
     OwnerCommand = 106,
     OwnerReply = 107,
 
