@@ -32,9 +32,14 @@ public sealed partial class Supervisor
         SettleExec();
     }
 
+    /// <summary>
+    /// The events that were waiting when the thread was woken: at most one per tracee. Not "until
+    /// none is left": a tracee resumed here may report again at once (a call answered "again"),
+    /// and draining its reports for ever would starve the posted work that would end the loop.
+    /// </summary>
     private void DrainEvents()
     {
-        while (Native.WaitNext(1, out int pid, out int status) > 0)
+        for (int waiting = _tracees.Count; waiting > 0 && Native.WaitNext(1, out int pid, out int status) > 0; waiting--)
             Dispatch(pid, new WaitStatus(status));
     }
 
@@ -72,6 +77,12 @@ public sealed partial class Supervisor
     /// <summary>Lets a stopped tracee go on, delivering its pending signal if it has one.</summary>
     private void Resume(Tracee tracee)
     {
+        // Work waiting for an interrupt stop: ask for it again. A PTRACE_INTERRUPT that meets the
+        // tracee on its way into another stop (a trapped call) is spent there, as the kernel counts
+        // any trap as the one asked for; asked while it is stopped, it takes effect on the way out.
+        // Otherwise a call answered "again" (a move under way) would trap forever, never interrupted.
+        if (tracee.AtNextInterrupt.Count > 0)
+            Ptrace.Request(Ptrace.PTRACE_INTERRUPT, tracee.Tid);
         int request = tracee.AwaitingSyscallExit ? Ptrace.PTRACE_SYSCALL : Ptrace.PTRACE_CONT;
         int signal = tracee.SignalToDeliver;
         tracee.SignalToDeliver = 0;

@@ -377,8 +377,7 @@ public sealed class ClusterMigrationTests
             Environment = environment,
             KeepStdinOpen = true,
             DescribeOnTimeout = () => $"""
-                    guest side:
-                {HangReport.Of([.. GuestHosts()])}
+                {ClusterState()}
                     home's tracer log, last lines:
                 {string.Join('\n', File.ReadLines(homeLog).TakeLast(40))}
                 """,
@@ -489,7 +488,27 @@ public sealed class ClusterMigrationTests
     {
         var environment = TestEnvironment.For(_scratch.Home, Environment.UserName);
         environment["MOSIX_STATE"] = _cluster.StateFor("node1");
-        return new RunOptions { WorkingDirectory = _scratch.Work, Environment = environment, Timeout = TimeSpan.FromMinutes(3) };
+        return new RunOptions
+        {
+            WorkingDirectory = _scratch.Work,
+            Environment = environment,
+            Timeout = TimeSpan.FromMinutes(3),
+            DescribeOnTimeout = ClusterState,
+        };
+    }
+
+    /// <summary>For a hang's failure message: the guest hosts' processes and the agents' last words.</summary>
+    private string ClusterState()
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine("    guest side:").Append(HangReport.Of([.. GuestHosts()]));
+        foreach (var agent in _cluster.Agents)
+        {
+            text.AppendLine($"    {agent.Name}'s log, last lines:");
+            foreach (string line in agent.Log().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(25))
+                text.AppendLine($"      {line}");
+        }
+        return text.ToString();
     }
 
     private RunningCommand Mosrun(string[] program, params string[] options) =>
