@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Mosix.Cli.Cluster;
 using Mosix.Shim.Local;
-using Mosix.Shim.Wire;
 using Mosix.Shim.Wire.Messages;
 
 namespace Mosix.Cli.Mosctl;
@@ -27,11 +25,6 @@ internal sealed class CngpriVerb : MosctlVerb
         int priority = parsed.GetValue(_priority);
         if (priority is < 0 or > 1000)
             return Fail.With(MosctlCommand.Name, "cngpri: the priority must be between 0 and 1000", Fail.Usage);
-        var command = new OwnerCommand { Action = OwnerAction.Priority, Node = node, Priority = priority };
-        var reply = AgentCall.Ask(state, MessageKind.OwnerCommand, command, MessageKind.OwnerReply, OwnerReply.Parser);
-        if (!reply.Ok)
-            return Fail.With(MosctlCommand.Name, reply.Message, 1);
-        Console.Out.WriteLine($"{reply.Status?.Node ?? "node"}: {reply.Message}");
-        return 0;
+        return OwnerVerb.Send(state, new OwnerCommand { Action = OwnerAction.Priority, Node = node, Priority = priority });
     }
 }
