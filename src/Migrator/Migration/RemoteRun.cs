@@ -208,11 +208,17 @@ public sealed class RemoteRun
         {
             case MessageKind.Call:
                 var call = CallCodec.FromWire(frame.Read(Call.Parser));
-                var result = Volatile.Read(ref _homeRequest) is not null
-                    ? ForwardedResult.NotMadeForAMove // sent before the guest heard; the deputy's interrupt may be spent already
+                // A call on a plain file cannot block, so it is made even once a move is asked: the
+                // pieces of a large read or write then all reach the file, as one native call would.
+                // Any other call sent before the guest heard of the move is not made: the deputy's
+                // interrupt may be spent already, and a blocking call would hold the move up for ever.
+                var result = CallBounds.Violation(call) is { } violation
+                    ? Refuse(violation)
                     : _direct is { } direct && direct.TryExecute(call, out var quick)
                         ? quick
-                        : _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
+                        : Volatile.Read(ref _homeRequest) is not null
+                            ? ForwardedResult.NotMadeForAMove
+                            : _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
                 _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
                 break;
             case MessageKind.GuestExit:
@@ -236,6 +242,16 @@ public sealed class RemoteRun
                 throw new FrameException($"{Node} sent {FrameStream.Describe(frame.Kind)} during the process's stay");
         }
     }
+
+    /// <summary>A call no guest of ours would send (a confused or hostile node): not made, and said once.</summary>
+    private ForwardedResult Refuse(string violation)
+    {
+        if (Interlocked.Exchange(ref _refusedOnce, 1) == 0)
+            _notice($"{Node} sent a call home does not make ({violation}); it fails with EFAULT");
+        return CallBounds.Refused;
+    }
+
+    private int _refusedOnce;
 
     /// <summary>The guest sends the process home: its image into the deputy, then it runs here.</summary>
     private void ComeHome()

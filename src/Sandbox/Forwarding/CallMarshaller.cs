@@ -35,6 +35,11 @@ public static class CallMarshaller
             if (!shape.IsMemory || pointer == 0)
                 continue;
             int size = SizeOf(shape, args);
+            // A count larger than the buffer that goes home is cut to it: the kernel there must never
+            // be told of more memory than it was given (the call then moves less, as a kernel may;
+            // reads and writes past the limit are split up by LargeTransfers before they get here).
+            if (shape.Kind is ArgKind.In or ArgKind.Out or ArgKind.OutCounted or ArgKind.InOut && shape.SizeArg >= 0)
+                args[shape.SizeArg] = Math.Min(args[shape.SizeArg], (ulong)size);
             switch (shape.Kind)
             {
                 case ArgKind.Path or ArgKind.String:
@@ -51,7 +56,7 @@ public static class CallMarshaller
                     buffers.Add(new CallBuffer(i, BufferDirection.Out, [], size));
                     break;
                 case ArgKind.IoVecIn:
-                    buffers.Add(new CallBuffer(i, BufferDirection.In, Gather(tid, IoVecs(tid, pointer, size, entry, i)), 0));
+                    buffers.Add(new CallBuffer(i, BufferDirection.In, Gather(tid, IoVecs(tid, pointer, size, entry, i), entry, i), 0));
                     break;
                 case ArgKind.IoVecOut:
                     int capacity = (int)Math.Min(IoVecs(tid, pointer, size, entry, i).Sum(v => (long)v.Length), MaxBuffer);
@@ -107,7 +112,7 @@ public static class CallMarshaller
         return vecs;
     }
 
-    private static byte[] Gather(int tid, List<(ulong Base, ulong Length)> vecs)
+    private static byte[] Gather(int tid, List<(ulong Base, ulong Length)> vecs, SyscallEntry entry, int index)
     {
         var all = new byte[Math.Min(vecs.Sum(v => (long)v.Length), MaxBuffer)];
         int at = 0;
@@ -115,10 +120,12 @@ public static class CallMarshaller
         {
             int n = (int)Math.Min(length, (ulong)(all.Length - at));
             if (n > 0 && !ProcessMemory.TryRead(tid, b, all.AsSpan(at, n)))
-                break;
+                break; // what was readable before the fault goes, as a kernel's partial write; never zeros in its place
             at += n;
         }
-        return all;
+        if (at == 0 && all.Length > 0)
+            throw new RemoteFaultException(entry, index);
+        return at == all.Length ? all : all.AsSpan(0, at).ToArray();
     }
 
     private static void Scatter(int tid, List<(ulong Base, ulong Length)> vecs, byte[] bytes)

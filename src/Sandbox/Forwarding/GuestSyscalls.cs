@@ -70,12 +70,21 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
         {
             return -Errno.EFAULT;
         }
+        catch (InvalidCallException invalid)
+        {
+            return -invalid.Errno;
+        }
     }
 
     private static bool IsFileMapping(SyscallEntry entry, in UserRegs regs) => entry.Name == "mmap" && (regs.Arg(3) & MAP_ANONYMOUS) == 0;
 
     private long Forward(Tracee tracee, in UserRegs regs, SyscallEntry entry)
     {
+        if (LargeTransfers.Split(tracee.Tid, regs, entry) is { } parts)
+        {
+            var moved = LargeTransfers.Forward(home, tracee.Tid, regs, entry, parts);
+            return IsInterruption(moved) ? AfterInterruption(tracee, moved.Return, moved.InterruptedBy) : moved.Return;
+        }
         bool regular = CallMarshaller.IsRegular(entry);
         ForwardedCall? call = regular
             ? CallMarshaller.Capture(tracee.Tid, regs, entry)
@@ -83,7 +92,7 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
         if (call is null)
             return Unservable(entry.Args.Count >= 2 ? $"{entry.Name}(0x{regs.Arg(0):x}, 0x{regs.Arg(1):x}, ...)" : entry.Name);
         var result = home.Call(call);
-        if (result.Return is <= -ERESTARTSYS and >= -ERESTART_RESTARTBLOCK)
+        if (IsInterruption(result))
             return AfterInterruption(tracee, result.Return, result.InterruptedBy);
         if (regular)
             CallMarshaller.Apply(tracee.Tid, regs, entry, result);
@@ -91,6 +100,8 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
             IrregularCalls.Apply(tracee.Tid, regs, result);
         return result.Return;
     }
+
+    private static bool IsInterruption(ForwardedResult result) => result.Return is <= -ERESTARTSYS and >= -ERESTART_RESTARTBLOCK;
 
     /// <summary>
     /// The call was interrupted at home, by a signal now pending here or by a move: do what the

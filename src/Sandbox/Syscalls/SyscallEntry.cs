@@ -26,5 +26,24 @@ public sealed record SyscallEntry(
     /// </summary>
     public bool OnPlainFileDirect { get; init; }
 
+    /// <summary>
+    /// For a read or write of a caller's buffer (or iovecs, argument 1) on a descriptor: how a
+    /// transfer larger than one forwarded call carries is split into consecutive calls
+    /// (<c>LargeTransfers</c>); null for any other call.
+    /// </summary>
+    public TransferSplit? Transfer { get; init; }
+
     public override string ToString() => $"{Name}({Number})";
+}
+
+/// <summary>How a large read or write is made as consecutive calls of the same kind.</summary>
+/// <param name="PositionArg">The argument holding the file position of a positioned call
+/// (pread64, preadv...), advanced piece by piece; -1 for a call at the descriptor's own offset.</param>
+public sealed record TransferSplit(int PositionArg)
+{
+    /// <summary>At the descriptor's offset, which the kernel advances by itself.</summary>
+    public static TransferSplit AtOffset { get; } = new(-1);
+
+    /// <summary>At the position in argument 3 (a position of -1 means the descriptor's offset, preadv2).</summary>
+    public static TransferSplit AtPosition { get; } = new(3);
 }

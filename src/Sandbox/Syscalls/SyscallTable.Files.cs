@@ -9,8 +9,8 @@ public static partial class SyscallTable
     // home itself on a copy of the deputy's descriptor: the same open file, without a ptrace stop.
     private static SyscallEntry[] Files() =>
     [
-        HomeDirect(0, "read", Fd, OutCounted(2), Int),
-        HomeDirect(1, "write", Fd, In(2), Int),
+        HomeDirect(0, "read", Fd, OutCounted(2), Int) with { Transfer = TransferSplit.AtOffset },
+        HomeDirect(1, "write", Fd, In(2), Int) with { Transfer = TransferSplit.AtOffset },
         Home(3, "close", Fd),
         HomeDirect(5, "fstat", Fd, StructOut(144)),
         HomeDirect(8, "lseek", Fd, Int, Int),
@@ -18,10 +18,10 @@ public static partial class SyscallTable
         {
             Note = "the argument's shape depends on the request: terminal and other requests get handlers",
         },
-        HomeDirect(17, "pread64", Fd, OutCounted(2), Int, Int),
-        HomeDirect(18, "pwrite64", Fd, In(2), Int, Int),
-        Home(19, "readv", Fd, IoVecOut(2), Int),
-        Home(20, "writev", Fd, IoVecIn(2), Int),
+        HomeDirect(17, "pread64", Fd, OutCounted(2), Int, Int) with { Transfer = TransferSplit.AtPosition },
+        HomeDirect(18, "pwrite64", Fd, In(2), Int, Int) with { Transfer = TransferSplit.AtPosition },
+        Home(19, "readv", Fd, IoVecOut(2), Int) with { Transfer = TransferSplit.AtOffset },
+        Home(20, "writev", Fd, IoVecIn(2), Int) with { Transfer = TransferSplit.AtOffset },
         Home(22, "pipe", StructOut(8)),
         Home(32, "dup", Fd),
         Home(33, "dup2", Fd, Fd),
@@ -52,12 +52,12 @@ public static partial class SyscallTable
         Home(285, "fallocate", Fd, Int, Int, Int),
         Home(292, "dup3", Fd, Fd, Int),
         Home(293, "pipe2", StructOut(8), Int),
-        Home(295, "preadv", Fd, IoVecOut(2), Int, Int, Int),
-        Home(296, "pwritev", Fd, IoVecIn(2), Int, Int, Int),
+        Home(295, "preadv", Fd, IoVecOut(2), Int, Int, Int) with { Transfer = TransferSplit.AtPosition },
+        Home(296, "pwritev", Fd, IoVecIn(2), Int, Int, Int) with { Transfer = TransferSplit.AtPosition },
         Home(306, "syncfs", Fd),
         Home(326, "copy_file_range", Fd, StructInOut(8), Fd, StructInOut(8), Int, Int),
-        Home(327, "preadv2", Fd, IoVecOut(2), Int, Int, Int, Int),
-        Home(328, "pwritev2", Fd, IoVecIn(2), Int, Int, Int, Int),
+        Home(327, "preadv2", Fd, IoVecOut(2), Int, Int, Int, Int) with { Transfer = TransferSplit.AtPosition },
+        Home(328, "pwritev2", Fd, IoVecIn(2), Int, Int, Int, Int) with { Transfer = TransferSplit.AtPosition },
         Home(436, "close_range", Int, Int, Int),
         Home(451, "cachestat", Fd, StructIn(16), StructOut(40), Int),
 
