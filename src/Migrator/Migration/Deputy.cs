@@ -44,12 +44,15 @@ public sealed class Deputy : IDeputyRole
     /// </summary>
     public const int InterruptSignal = 64;
 
-    private int _interruptsAsked;
+    /// <summary>The deputy's owed interrupts (its tracee's), reached from the thread that asks for a move.</summary>
+    private OwedSignals? _owed;
+
+    /// <summary>Set while the process stands in: only then is there a call to cut short.</summary>
+    private volatile bool _standingIn;
 
     public int SignalArrived(int signal)
     {
-        if (signal == InterruptSignal && Interlocked.Exchange(ref _interruptsAsked, 0) > 0)
-            return 0; // ours, and it found no call to cut short
+        // Our own interrupt never gets here: the supervisor absorbs it (OwedSignals).
         _onSignal(signal);
         return StopsTheJob(signal) ? Libc.SIGSTOP : 0;
     }
@@ -62,10 +65,16 @@ public sealed class Deputy : IDeputyRole
     /// </summary>
     private static bool StopsTheJob(int signal) => signal is Libc.SIGSTOP or Libc.SIGTSTP or Libc.SIGTTIN or Libc.SIGTTOU;
 
-    /// <summary>Cuts short the forwarded call the deputy may be blocked in (any thread).</summary>
+    /// <summary>
+    /// Cuts short the forwarded call the deputy may be blocked in (any thread). The signal is owed
+    /// before it is sent, so wherever and whenever it arrives (in the call, in the pause loop, or
+    /// once the process is home and runs its own code again) it is absorbed, never delivered.
+    /// </summary>
     public void Interrupt(int pid)
     {
-        Interlocked.Exchange(ref _interruptsAsked, 1);
+        if (!_standingIn || _owed is not { } owed)
+            return; // home already, or going: no forwarded call left to cut short
+        owed.Owe(InterruptSignal);
         Libc.Kill(pid, InterruptSignal);
     }
 
@@ -99,6 +108,7 @@ public sealed class Deputy : IDeputyRole
             _syscall = code + SyscallInLoop;
             _scratch = remote.Checked(Sys.Mmap, 0, InitialScratch, rw, anonymous, ulong.MaxValue, 0);
             _scratchSize = InitialScratch;
+            DisarmTimers(remote);
         }
         var regs = Registers.Get(tracee.Tid);
         regs.Rip = code;
@@ -107,7 +117,15 @@ public sealed class Deputy : IDeputyRole
         regs.Rax = 0;
         Registers.Set(tracee.Tid, regs);
         ExtendedState.SetSignalMask(tracee.Tid, 0); // every signal must reach us, to be passed on
+        _owed = tracee.Owed;
         tracee.Deputy = this;
+        _standingIn = true;
+        // A signal that came while the process was being emptied (met by the injected calls) is
+        // the incarnation's, like any later one: delivered here, its handler would be unmapped memory.
+        int stashed = tracee.SignalToDeliver;
+        tracee.SignalToDeliver = 0;
+        if (stashed != 0 && !tracee.Owed.TryAbsorb(stashed))
+            tracee.SignalToDeliver = SignalArrived(stashed);
     }
 
     /// <summary>Runs a forwarded call inside the deputy and returns what its kernel answered.</summary>
@@ -129,7 +147,7 @@ public sealed class Deputy : IDeputyRole
         // A signal reached the deputy during the call (and may have cut it short): it is the
         // incarnation's, sent on before the result so that it is pending there when the call returns.
         tracee.SignalToDeliver = 0;
-        if (signal == InterruptSignal && Interlocked.Exchange(ref _interruptsAsked, 0) > 0)
+        if (tracee.Owed.TryAbsorb(signal))
             return result; // a move cut it short: InterruptedBy 0, the call is made again
         _onSignal(signal);
         if (StopsTheJob(signal))
@@ -148,6 +166,7 @@ public sealed class Deputy : IDeputyRole
     /// <param name="restore">Restores the incarnation's image into the tracee (as it arrives).</param>
     public void ComeHome(Tracee tracee, Action<Tracee> restore)
     {
+        _standingIn = false;
         tracee.Deputy = null;
         try
         {
@@ -195,6 +214,18 @@ public sealed class Deputy : IDeputyRole
             remote.Checked(Sys.Rseq, rseq.Address, rseq.Length, RSEQ_FLAG_UNREGISTER, rseq.Signature);
         remote.Syscall(Sys.SetRobustList, 0, RobustListHeadSize);
         remote.Syscall(Sys.SetTidAddress, 0);
+    }
+
+    /// <summary>
+    /// Stops the deputy's interval timers (setitimer, alarm): the incarnation runs its own copies,
+    /// restored from the image; left running here, each tick would reach it twice. Coming home
+    /// sets them from the image again. Precondition: the scratch area is fresh (zeros).
+    /// </summary>
+    private void DisarmTimers(RemoteSyscalls remote)
+    {
+        const ulong ITIMER_REAL = 0, ITIMER_PROF = 2;
+        for (ulong which = ITIMER_REAL; which <= ITIMER_PROF; which++)
+            remote.Checked(Sys.Setitimer, which, _scratch, 0);
     }
 
     private void Grow(RemoteSyscalls remote, ulong needed)

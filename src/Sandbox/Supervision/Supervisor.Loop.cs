@@ -43,9 +43,23 @@ public sealed partial class Supervisor
             Dispatch(pid, new WaitStatus(status));
     }
 
+    /// <summary>For the debug log: the call and instruction a tracee stopped at, and a signal's si_code and si_addr.</summary>
+    private static unsafe string WhereStopped(int tid)
+    {
+        var regs = default(UserRegs);
+        string where = Registers.TryGet(tid, ref regs)
+            ? $" call {(long)regs.OrigRax} rax {(long)regs.Rax} rip 0x{regs.Rip:x} rsp 0x{regs.Rsp:x}"
+            : "";
+        byte* siginfo = stackalloc byte[128];
+        if (Ptrace.Request(Ptrace.PTRACE_GETSIGINFO, tid, 0, (nint)siginfo) == 0)
+            where += $" si_code {*(int*)(siginfo + 8)} si_addr 0x{*(ulong*)(siginfo + 16):x}";
+        return where;
+    }
+
     private void Dispatch(int tid, WaitStatus status)
     {
-        _options.EventLog?.WriteLine($"{Environment.TickCount64} [{tid}] {status}");
+        if (_options.EventLog is { } log)
+            log.WriteLine($"{Environment.TickCount64} [{tid}] {status}{(status.Stopped ? WhereStopped(tid) : "")}");
         if (!_tracees.TryGetValue(tid, out var tracee))
         {
             // A new child can report before its parent's fork event: adopt it now.
@@ -86,6 +100,8 @@ public sealed partial class Supervisor
         int request = tracee.AwaitingSyscallExit ? Ptrace.PTRACE_SYSCALL : Ptrace.PTRACE_CONT;
         int signal = tracee.SignalToDeliver;
         tracee.SignalToDeliver = 0;
+        if (signal != 0 && tracee.Owed.TryAbsorb(signal))
+            signal = 0; // ours, stashed while an injected call ran (a restore, say)
         // ESRCH: it was killed (SIGKILL) while stopped; its exit is reported next. Not an error.
         Ptrace.Request(request, tracee.Tid, 0, signal);
     }

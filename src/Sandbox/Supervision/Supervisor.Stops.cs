@@ -20,6 +20,11 @@ public sealed partial class Supervisor
 
     private void OnSignalDelivery(Tracee tracee, int signal)
     {
+        if (tracee.Owed.TryAbsorb(signal))
+        {
+            Resume(tracee); // ours (a move's interrupt, perhaps after the process came home): never the program's
+            return;
+        }
         if (tracee.Deputy is { Ending: false } deputy && signal != Libc.SIGTRAP)
         {
             // Not for the deputy's own handlers (its memory is gone): for the incarnation.

@@ -30,6 +30,9 @@ public sealed class Tracee
     /// <summary>The signal to deliver when resumed (0: none); set at a signal-delivery-stop.</summary>
     internal int SignalToDeliver { get; set; }
 
+    /// <summary>Signals Mosix sent this tracee for its own ends: absorbed, never delivered.</summary>
+    public Supervision.OwedSignals Owed { get; } = new();
+
     /// <summary>Set when this process stands in at home for an incarnation elsewhere.</summary>
     public Supervision.IDeputyRole? Deputy { get; set; }
 

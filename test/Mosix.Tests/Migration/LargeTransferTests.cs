@@ -17,37 +17,25 @@ namespace Mosix.Tests.Migration;
 public sealed class LargeTransferTests
 {
     private const string MaxBytes = "268435456";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private AgentCluster _cluster = null!;
-    private ScratchDirectory _scratch = null!;
+    private TwoNodes _nodes = null!;
 
     [OneTimeSetUp]
-    public void StartCluster()
-    {
-        _cluster = new AgentCluster();
-        _cluster.StartMember("node1");
-        _cluster.StartMember("node2");
-        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node2"), Patience, () => "node1 never saw node2");
-    }
+    public void StartCluster() => _nodes = new TwoNodes();
 
     [OneTimeTearDown]
-    public void StopCluster() => _cluster.Dispose();
+    public void StopCluster() => _nodes.Dispose();
 
     [SetUp]
-    public void CreateScratch() => _scratch = ScratchDirectory.Create();
+    public void CreateScratch() => _nodes.NewScratch();
 
     [TearDown]
-    public void RemoveScratch()
-    {
-        _scratch.Dispose();
-        AgentProcess.WaitFor(() => GuestProcesses.Hosts().Count == 0, TimeSpan.FromSeconds(15), () => "a guest host was left running");
-    }
+    public void RemoveScratch() => _nodes.EndTest();
 
     [Test]
     public void EveryCallAwayMovesTheFilesBytesWhateverItsSize()
     {
         var (native, nativeFile) = Native();
-        var away = CommandRunner.Run([AgentCluster.Bin("mosrun"), "-rnode2", .. Program("away")], Options());
+        var away = CommandRunner.Run([AgentCluster.Bin("mosrun"), "-rnode2", .. Program("away")], _nodes.Options());
         Assert.Multiple(() =>
         {
             Assert.That(away.StdoutText, Is.EqualTo(native.StdoutText), away.Describe("mosrun -rnode2 big_io"));
@@ -61,10 +49,9 @@ public sealed class LargeTransferTests
     public void BroughtHomeInTheMiddleOfItsLargeCallsItStillMovesEveryByte()
     {
         var (native, nativeFile) = Native();
-        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), "-rnode2", .. Program("moved")], Options() with { KeepStdinOpen = true });
+        using var run = _nodes.Mosrun(["-rnode2", .. Program("moved")]);
         run.WaitForStdout("write 67108864:");
-        var home = CommandRunner.Run([AgentCluster.Bin("migrate"), run.Pid.ToString(CultureInfo.InvariantCulture), "home"], Options());
-        Assert.That(home.StdoutText, Does.StartWith("back home from node2"), home.Describe("migrate home"));
+        Assert.That(_nodes.Migrate(run, "home"), Does.StartWith("back home from node2"));
         var result = run.WaitForExit();
         Assert.Multiple(() =>
         {
@@ -77,7 +64,7 @@ public sealed class LargeTransferTests
     /// <summary>The oracle: big_io run directly, which must find every transfer whole.</summary>
     private (CommandResult Result, byte[] File) Native()
     {
-        var native = CommandRunner.Run(Program("native"), Options());
+        var native = CommandRunner.Run(Program("native"), _nodes.Options());
         Assert.That(native.ExitCode, Is.Zero, native.Describe("big_io, natively (the oracle)"));
         Assert.That(native.StdoutText, Does.Contain($"  preadv {long.Parse(MaxBytes, CultureInfo.InvariantCulture) + 1}: {MaxBytes} same bytes"));
         Assert.That(native.StdoutText, Does.Not.Contain("DIFFERENT"));
@@ -86,18 +73,5 @@ public sealed class LargeTransferTests
 
     private string[] Program(string name) => [RepoPaths.TestProgram("big_io"), Data(name), MaxBytes];
 
-    private string Data(string name) => Path.Combine(_scratch.Work, $"{name}.dat");
-
-    private RunOptions Options()
-    {
-        var environment = TestEnvironment.For(_scratch.Home, Environment.UserName);
-        environment["MOSIX_STATE"] = _cluster.StateFor("node1");
-        return new RunOptions
-        {
-            WorkingDirectory = _scratch.Work,
-            Environment = environment,
-            Timeout = TimeSpan.FromMinutes(4),
-            DescribeOnTimeout = () => HangReport.Of([.. GuestProcesses.Hosts()]),
-        };
-    }
+    private string Data(string name) => Path.Combine(_nodes.Scratch.Work, $"{name}.dat");
 }
