@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Mosix.Sandbox.Injection;
 using Mosix.Sandbox.Interop;
 using Mosix.Sandbox.Syscalls;
@@ -51,22 +50,9 @@ internal sealed partial class FileMappingsAway(IHomeChannel home, IHomeFiles fil
             return null;
         if (file.Sha256 is null)
             return FillFromHome(tracee, regs, fd, file, "home did not hash it (too big)");
-        if (OurCopy(file) is not { } copy)
+        if (NodeCopies.Proven(file.Path, file.Sha256) is not { } copy)
             return FillFromHome(tracee, regs, fd, file, "this node has no readable copy with home's content");
         return MapOurCopy(tracee, regs, file.Path, copy) ?? FillFromHome(tracee, regs, fd, file, "this node's copy changed before it was mapped");
-    }
-
-    /// <summary>The version of this node's file at home's path, if anybody may read it and it holds exactly home's bytes.</summary>
-    private static FileStat.Version? OurCopy(HomeFile file)
-    {
-        if (!AnybodyMayRead(file.Path) || Descriptors.OpenReadOnlyNoFollow(file.Path) is not { } handle)
-            return null;
-        using (handle)
-        {
-            return FileDigests.Of(handle) is { } ours && CryptographicOperations.FixedTimeEquals(ours.Sha256, file.Sha256)
-                ? ours.Version
-                : null;
-        }
     }
 
     /// <summary>The incarnation opens the copy and maps it if it is still the version we hashed; null (nothing mapped) if not.</summary>
@@ -90,29 +76,5 @@ internal sealed partial class FileMappingsAway(IHomeChannel home, IHomeFiles fil
         long mapped = remote.Syscall(Sys.Mmap, regs.Arg(0), regs.Arg(1), regs.Arg(2), regs.Arg(3), (ulong)local, regs.Arg(5));
         remote.Syscall(Sys.Close, (ulong)local);
         return mapped;
-    }
-
-    /// <summary>
-    /// A regular file with o+r, reached through directories with o+x and no symbolic link on the
-    /// way (home's path is canonical; a link here could lead where others may not go).
-    /// </summary>
-    private static bool AnybodyMayRead(string path)
-    {
-        try
-        {
-            var file = new FileInfo(path);
-            if (!file.Exists || file.LinkTarget is not null || (file.UnixFileMode & UnixFileMode.OtherRead) == 0)
-                return false;
-            for (var dir = file.Directory; dir is not null; dir = dir.Parent)
-            {
-                if (dir.LinkTarget is not null || (dir.UnixFileMode & UnixFileMode.OtherExecute) == 0)
-                    return false;
-            }
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return false;
-        }
     }
 }

@@ -151,6 +151,30 @@ public sealed class GuestSandboxTests
         Assert.That(CountInNode2Log("the process went home"), Is.EqualTo(wentHomeBefore), "it was mapped on node2, with home's bytes");
     }
 
+    [Test]
+    public void AProcessWithSuchAFileMappedDoesNotMoveThereAndKeepsHomesBytes()
+    {
+        string mapped = Path.Combine(_shared, "mapped");
+        string[] program = ["/usr/bin/python3", "-c", "import mmap, sys\nf = open(sys.argv[1], 'rb')\nm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)\nprint('started', flush=True)\nsys.stdin.readline()\nprint(m[:].decode(), end='')", mapped];
+        var environment = TestEnvironment.For(_scratch.Home, Environment.UserName);
+        environment["MOSIX_STATE"] = _cluster.StateFor("node1");
+        var options = new RunOptions { WorkingDirectory = _scratch.Work, Environment = environment, Timeout = TimeSpan.FromMinutes(2) };
+        var native = CommandRunner.Run(program, options with { Stdin = "go\n"u8.ToArray() });
+        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), .. program], options with { KeepStdinOpen = true });
+        run.WaitForStdout("started");
+        // Its pages of the file are the page cache's, not in the image: node2 would map its own copy.
+        var moved = CommandRunner.Run([AgentCluster.Bin("migrate"), run.Pid.ToString(CultureInfo.InvariantCulture), "node2"], options);
+        run.WriteStdin("go\n");
+        var result = run.WaitForExit();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(native.StdoutText, Is.EqualTo("started\n" + HomesMappedBytes), "the native run (the oracle)");
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), "the process keeps home's bytes");
+            Assert.That(moved.StdoutText + moved.StderrText, Does.Contain("is not home's copy here"), moved.Describe("migrate"));
+            Assert.That(result.ExitCode, Is.Zero, result.Describe("mosrun python3"));
+        }
+    }
+
     private int CountInNode2Log(string text) =>
         _cluster["node2"].Log().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
 
