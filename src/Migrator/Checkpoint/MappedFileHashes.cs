@@ -27,7 +27,16 @@ internal static class MappedFileHashes
     private static ByteString Hash(string path, FileIdentity described)
     {
         using var handle = Descriptors.OpenReadOnlyNoFollow(path);
-        if (handle is null || FileDigests.Of(handle) is not { } digest)
+        (FileStat.Version Version, byte[] Sha256)? hashed;
+        try
+        {
+            hashed = handle is null ? null : FileDigests.Of(handle);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            hashed = null;
+        }
+        if (hashed is not { } digest)
             return ByteString.Empty;
         var v = digest.Version;
         bool same = v.Device == described.Device && v.Inode == described.Inode && (ulong)v.Size == described.Size && v.MtimeNs == described.MtimeNs;

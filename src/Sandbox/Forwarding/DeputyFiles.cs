@@ -18,6 +18,7 @@ public sealed class DeputyFiles(SafeFileHandle deputy) : IDisposable
     public static DeputyFiles? For(int deputyPid) =>
         PidFd.Open(deputyPid, out _) is { } pidfd ? new DeputyFiles(pidfd) : null;
 
+    /// <summary>The file on the deputy's <paramref name="fd"/>; null if it is none to describe, or cannot be read (the mapping is then made at home).</summary>
     public HomeFile? Describe(int fd)
     {
         int copy = PidFd.GetFd(deputy, fd);
@@ -26,10 +27,17 @@ public sealed class DeputyFiles(SafeFileHandle deputy) : IDisposable
         using var file = new SafeFileHandle(copy, ownsHandle: true);
         if (FileStat.VersionOf(copy) is not { Regular: true } stat || !Descriptors.IsOpenForReading(copy))
             return null;
-        string? path = new FileInfo($"/proc/self/fd/{copy}").LinkTarget;
-        if (path is null || !path.StartsWith('/') || path.EndsWith(" (deleted)", StringComparison.Ordinal))
-            return null;
-        return new HomeFile(path, stat.Version.Size, FileDigests.Of(file)?.Sha256);
+        try
+        {
+            string? path = new FileInfo($"/proc/self/fd/{copy}").LinkTarget;
+            if (path is null || !path.StartsWith('/') || path.EndsWith(" (deleted)", StringComparison.Ordinal))
+                return null;
+            return new HomeFile(path, stat.Version.Size, FileDigests.Of(file)?.Sha256);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // an I/O error on home's file is the kernel's to report, at home
+        }
     }
 
     public void Dispose() => deputy.Dispose();

@@ -22,9 +22,16 @@ public static class NodeCopies
             return null;
         using (handle)
         {
-            return FileDigests.Of(handle) is { } ours && CryptographicOperations.FixedTimeEquals(ours.Sha256, sha256)
-                ? ours.Version
-                : null;
+            try
+            {
+                return FileDigests.Of(handle) is { } ours && CryptographicOperations.FixedTimeEquals(ours.Sha256, sha256)
+                    ? ours.Version
+                    : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null; // unreadable here: not a copy we can use
+            }
         }
     }
 

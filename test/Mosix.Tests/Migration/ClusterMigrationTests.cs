@@ -306,6 +306,38 @@ public sealed class ClusterMigrationTests
         });
     }
 
+    /// <summary>
+    /// Home's bytes, brought into an anonymous area: at an offset, over a partial last page, read-only
+    /// and copy-on-write mappings alike, as the kernel's file mapping shows them natively.
+    /// </summary>
+    [Test]
+    public void AFileMappedAwayWithHomesBytesReadsAsNativelyAtAnOffsetAndReadOnly()
+    {
+        string data = _scratch.WriteFile("data/varied.bin", string.Concat(Enumerable.Range(0, 3000).Select(i => (char)('a' + i * 7 % 26))), OwnerOnly);
+        string script = "import hashlib, mmap, sys\nprint('started', flush=True)\nsys.stdin.readline()\nf = open(sys.argv[1], 'rb')\n"
+            + "a = mmap.mmap(f.fileno(), 0, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ, offset=mmap.PAGESIZE)\n"
+            + "b = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)\nb[0:5] = b'HELLO'\n"
+            + "print(len(a), hashlib.sha256(a).hexdigest()[:16], len(b), b[:8], hashlib.sha256(b).hexdigest()[:16])";
+        File.AppendAllText(data, new string('z', 3 * 4096 + 123 - 3000));
+        string[] program = ["python3", "-c", script, data];
+        var native = CommandRunner.Run(program, Options() with { Stdin = "go\n"u8.ToArray() });
+        int wentHomeBefore = CountInLog("node2", "the process went home"), leftBefore = CountInLog("node2", " left: ");
+        int filledBefore = CountInLog("node2", "mapped with home's bytes");
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        run.WriteStdin("go\n");
+        var result = run.WaitForExit();
+        WaitForGuestsToLeave("node2", leftBefore);
+        Assert.Multiple(() =>
+        {
+            Assert.That(native.StdoutText, Does.StartWith("started\n8315 "), "the native run (the oracle)");
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+            Assert.That(CountInLog("node2", "the process went home"), Is.EqualTo(wentHomeBefore), () => "served on node2: " + _cluster["node2"].Log());
+            Assert.That(CountInLog("node2", "mapped with home's bytes") - filledBefore, Is.EqualTo(2), "both mappings filled with home's bytes");
+        });
+    }
+
     private int CountInLog(string node, string text) =>
         _cluster[node].Log().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
 
