@@ -22,7 +22,7 @@ namespace Mosix.Sandbox.Forwarding;
 /// <para>Sandbox: a guest never reads this node's files beyond content identical to home's. Home
 /// chooses the path, so it is never trusted: the copy must be a regular file every user here may
 /// read (o+r, in directories with o+x, no symbolic link on the way), and its hash is ours, over
-/// our own descriptor. Between our hash and the incarnation's mapping the path could be pointed at
+/// our own descriptor (<see cref="NodeCopies"/>, the rule the restore of an image follows too). Between our hash and the incarnation's mapping the path could be pointed at
 /// another file: the incarnation's descriptor is fstat'ed before it is mapped, and must be the very
 /// version (device, inode, size, mtime, ctime) we hashed.</para>
 /// <para>How: home answers <see cref="IHomeFiles.Describe"/> (path, size, hash); then, into the
