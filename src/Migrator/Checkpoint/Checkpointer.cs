@@ -65,6 +65,8 @@ public static class Checkpointer
         image.Vdso = CaptureProcess.Vdso(areas);
         var plan = CaptureMemory.Plan(areas);
         image.Mappings.AddRange(plan.Select(p => p.Mapping));
+        if (forMigration)
+            MappedFileHashes.Add(image.Mappings);
         using var writer = openWriter();
         writer.Begin(image.Clone());
         using (var memory = new CaptureMemory(pid, writer))

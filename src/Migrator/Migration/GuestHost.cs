@@ -74,8 +74,9 @@ public sealed class GuestHost
     /// <summary>Image in, restored, home told, Proceed awaited. False (and the stub gone) if any step fails.</summary>
     private bool Arrive(string restoreStub)
     {
-        _calls = new GuestSyscalls(_home, homePid: 0) { TakeHome = entry => GoHome($"{entry.Name} is made at home") };
+        _calls = new GuestSyscalls(_home, homePid: 0, files: _home) { TakeHome = entry => GoHome($"{entry.Name} is made at home") };
         _calls.CannotServe += OnCannotServe;
+        _calls.MappedWithHomesBytes += (path, why) => _log.WriteLine($"mosix guest: {path} mapped with home's bytes: {why}");
         try
         {
             _incarnation = Supervisor.Start(
@@ -101,7 +102,7 @@ public sealed class GuestHost
             return _incarnation.WithStopped(_incarnation.RootPid, tracee =>
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var image = StreamedImage.ReceiveInto(tracee, _frames, "home", RestoreOptions.Migration,
+                var image = StreamedImage.ReceiveInto(tracee, _frames, "home", RestoreOptions.Guest,
                     layout => _calls.HomePid = layout.Origin.Pid);
                 _log.WriteLine($"mosix guest: {image.Mappings.Sum(m => (long)(m.End - m.Start)) >> 20} MiB of mappings received and restored in {clock.Elapsed.TotalMilliseconds:F0} ms");
                 lock (_arrival)
@@ -141,6 +142,9 @@ public sealed class GuestHost
                     case MessageKind.CallResult:
                         var wire = frame.Read(CallResult.Parser);
                         _home.Answer(CallCodec.FromWire(wire) with { InterruptedBy = (int)wire.InterruptedBy });
+                        break;
+                    case MessageKind.MappedFileAnswer:
+                        _home.Answer(frame.Read(MappedFileAnswer.Parser));
                         break;
                     case MessageKind.ForwardSignal:
                         int signal = (int)frame.Read(ForwardSignal.Parser).Signal;

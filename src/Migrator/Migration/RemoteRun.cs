@@ -39,6 +39,7 @@ public sealed class RemoteRun
     private TaskCompletionSource<string?>? _homeRequest;
     private Deputy? _deputy;
     private DirectCalls? _direct;
+    private DeputyFiles? _files;
 
     private readonly Func<string?>? _lastImage;
 
@@ -90,6 +91,7 @@ public sealed class RemoteRun
                 frames.Write(MessageKind.Proceed, new Proceed { Unserved = (UnservedCalls)unserved });
                 run._deputy = Deputy.Become(tracee, run.PassOn);
                 run._direct = DirectCalls.For(home.RootPid);
+                run._files = DeputyFiles.For(home.RootPid);
                 return 0;
             }).GetAwaiter().GetResult();
         }
@@ -221,6 +223,17 @@ public sealed class RemoteRun
                             : _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
                 _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
                 break;
+            case MessageKind.MappedFileQuery:
+                // Home answers itself, off the tracer thread: the deputy stands still in its pause loop.
+                var file = _files?.Describe(frame.Read(MappedFileQuery.Parser).Fd);
+                _frames.Write(MessageKind.MappedFileAnswer, file is null ? new MappedFileAnswer() : new MappedFileAnswer
+                {
+                    Found = true,
+                    Path = file.Path,
+                    Size = (ulong)file.Size,
+                    Sha256 = file.Sha256 is null ? Google.Protobuf.ByteString.Empty : Google.Protobuf.ByteString.CopyFrom(file.Sha256),
+                });
+                break;
             case MessageKind.GuestExit:
                 var exit = frame.Read(GuestExit.Parser);
                 var outcome = new ExitOutcome(exit.ExitCode, (int)exit.Signal, exit.CoreDumped, 0);
@@ -282,6 +295,7 @@ public sealed class RemoteRun
         Interlocked.Exchange(ref _homeRequest, null)?.TrySetResult(answer);
         _frames.Dispose();
         _direct?.Dispose();
+        _files?.Dispose();
     }
 
     private void TryWrite(MessageKind kind, Google.Protobuf.IMessage message)

@@ -10,7 +10,9 @@ namespace Mosix.Migrator.Restore;
 /// Rebuilds an image's address space inside the target by injected calls: clears it, moves the
 /// vDSO areas, maps every mapping and writes the stored pages.
 /// </summary>
-internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage metadata)
+/// <param name="proven">Away from home: the version of each mapped file proven to be home's copy (RestoreValidation);
+/// what the tracee opens must be that very version.</param>
+internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage metadata, IReadOnlyDictionary<string, FileStat.Version>? proven = null)
 {
     private const int PageSize = 4096;
     private const int ChunkBytes = 8 << 20;
@@ -80,7 +82,9 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage me
                 // A shared mapping gets its final protection now: it is read-only and has no pages to write.
                 bool shared = m.Kind == MappingKind.SharedFile;
                 ulong path = scratch.PutString(0, m.Path);
-                ulong fd = remote.Checked(Sys.Openat, Mman.AT_FDCWD, path, Mman.O_RDONLY | Mman.O_CLOEXEC);
+                ulong fd = remote.Checked(Sys.Openat, Mman.AT_FDCWD, path, Mman.O_RDONLY | Mman.O_CLOEXEC | (proven is null ? 0 : O_NOFOLLOW));
+                if (proven is not null)
+                    CheckProven(scratch, fd, m.Path);
                 remote.Checked(Sys.Mmap, m.Start, length, shared ? m.Prot : rw,
                     shared ? Mman.MAP_SHARED | Mman.MAP_FIXED : fixedPrivate, fd, m.FileOffset);
                 remote.Checked(Sys.Close, fd);
@@ -89,6 +93,17 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage me
             ulong flags = fixedPrivate | Mman.MAP_ANONYMOUS | (m.Kind == MappingKind.Stack ? Mman.MAP_GROWSDOWN : 0);
             remote.Checked(Sys.Mmap, m.Start, length, rw, flags, ulong.MaxValue, 0);
         }
+    }
+
+    private const ulong O_NOFOLLOW = 0x20000;
+    private const int StatAt = 8192, StatSize = 144;
+
+    /// <summary>The file the tracee opened is the version hashed (the path could have been pointed elsewhere since).</summary>
+    private void CheckProven(RemoteScratch scratch, ulong fd, string path)
+    {
+        remote.Checked(Sys.Fstat, fd, scratch.Address + StatAt);
+        if (!proven!.TryGetValue(path, out var version) || FileStat.VersionIn(scratch.Get(StatAt, StatSize)) != version)
+            throw new RestoreException(RestoreStage.MapMemory, $"{path} changed on this node while the process was restored");
     }
 
     /// <summary>Copies the stored pages from an image file into the target, in big slices.</summary>

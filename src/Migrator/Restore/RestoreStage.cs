@@ -42,10 +42,15 @@ public sealed class RestoreException(RestoreStage stage, string message, Excepti
 /// True for a restart from a checkpoint: a mapped file must be the very same (inode too). False for
 /// a migration: another node's copy is another inode; size and modification time must match.
 /// </param>
-public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true)
+/// <param name="ProveMappedFiles">A guest's restore: each mapped file must be a copy anybody here may
+/// read whose SHA-256 is the image's (home's); else the restore fails and the process stays home.</param>
+public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true, bool ProveMappedFiles = false)
 {
     public static RestoreOptions Default { get; } = new(new Dictionary<int, string>());
 
     /// <summary>A migration's restore: no file is opened, the deputy has them; mapped files are this node's copies.</summary>
     public static RestoreOptions Migration { get; } = Default with { ReopenFiles = false, SameNode = false };
+
+    /// <summary>A migration's restore on a node away from home: the mapped files are this node's copies, proven home's.</summary>
+    public static RestoreOptions Guest { get; } = Migration with { ProveMappedFiles = true };
 }

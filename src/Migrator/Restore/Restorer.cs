@@ -23,15 +23,15 @@ public static class Restorer
     /// </summary>
     public static void Restore(Tracee tracee, ProcessImage metadata, Action<PageWriter> writePages, RestoreOptions options)
     {
-        RestoreValidation.Check(metadata, options);
-        // Away from home the mapped files are this node's copies: same kernel build and same
-        // files are a precondition of the cluster (DESIGN.md), checked by the same validation.
+        var proven = RestoreValidation.Check(metadata, options);
+        // Away from home the mapped files are this node's copies: the same kernel build is a
+        // precondition of the cluster (DESIGN.md); that each copy holds home's bytes is proven by hash.
         var stage = RestoreStage.ClearAddressSpace;
         try
         {
             using (var remote = RemoteSyscalls.Enter(tracee))
             {
-                var space = new AddressSpaceBuilder(remote, metadata);
+                var space = new AddressSpaceBuilder(remote, metadata, proven);
                 space.Clear();
                 stage = RestoreStage.PlaceVdso;
                 space.PlaceVdso();

@@ -11,8 +11,11 @@ namespace Mosix.Sandbox.Forwarding;
 /// is answered from its home identity; refused calls fail with their errno; calls only home can
 /// make send the process home first; a guest never touches this node's files, sockets or processes.
 /// </summary>
-public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHandler
+/// <param name="files">Home's answers about the files it maps; without them every file mapping takes the process home.</param>
+public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? files = null) : ISyscallHandler
 {
+    private readonly FileMappingsAway? _mappings = files is null ? null : new FileMappingsAway(home, files);
+
     /// <summary>The process's pid at home, which getpid answers away (known once the image is in).</summary>
     public int HomePid { get; set; } = homePid;
 
@@ -41,6 +44,13 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
     /// </summary>
     public bool Leaving { get; set; }
 
+    /// <summary>A file mapping was given home's bytes rather than this node's copy: the path, and why.</summary>
+    public event Action<string, string>? MappedWithHomesBytes
+    {
+        add => _mappings?.FilledFromHome += value;
+        remove => _mappings?.FilledFromHome -= value;
+    }
+
     /// <summary>A call that cannot be served away from home, described; raised before the policy applies.</summary>
     public event Action<string, UnservedCallPolicy>? CannotServe;
 
@@ -58,7 +68,7 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid) : ISyscallHand
         {
             return entry.Class switch
             {
-                SyscallClass.Local when IsFileMapping(entry, regs) => FileMappingsAway.TryMap(tracee, regs, home) ?? GoHome(entry),
+                SyscallClass.Local when IsFileMapping(entry, regs) => _mappings?.TryMap(tracee, regs) ?? GoHome(entry),
                 SyscallClass.Local => null,
                 SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => HomePid,
                 SyscallClass.Virtual or SyscallClass.Home => Forward(tracee, regs, entry),

@@ -3,10 +3,11 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Mosix.Sandbox.Interop;
 
-/// <summary>Moving standard descriptors out of a child's reach (the guest host's channel to its agent).</summary>
+/// <summary>Moving standard descriptors out of a child's reach (the guest host's channel to its agent); opening and asking files for FileMappingsAway.</summary>
 public static partial class Descriptors
 {
-    private const int F_DUPFD_CLOEXEC = 1030, O_RDWR = 2, O_CLOEXEC = 0x80000;
+    private const int F_DUPFD_CLOEXEC = 1030, F_GETFL = 3, O_ACCMODE = 3, O_WRONLY = 1, O_RDWR = 2, O_CLOEXEC = 0x80000;
+    private const int O_NONBLOCK = 0x800, O_NOFOLLOW = 0x20000;
 
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int fd, int command, int argument);
@@ -22,6 +23,19 @@ public static partial class Descriptors
 
     /// <summary>Closes a raw descriptor this process holds (one pidfd_getfd gave, say).</summary>
     public static void CloseRaw(int fd) => Close(fd);
+
+    /// <summary>Whether <paramref name="fd"/> was opened for reading (O_RDONLY or O_RDWR), as mmap(2) demands of a file it maps.</summary>
+    public static bool IsOpenForReading(int fd) => Fcntl(fd, F_GETFL, 0) is >= 0 and var flags && (flags & O_ACCMODE) != O_WRONLY;
+
+    /// <summary>
+    /// <paramref name="path"/> opened read-only, never through a symbolic link at its end, never
+    /// blocking (a FIFO put there meanwhile); null if it cannot be opened.
+    /// </summary>
+    public static SafeFileHandle? OpenReadOnlyNoFollow(string path)
+    {
+        int fd = Open(path, O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        return fd < 0 ? null : new SafeFileHandle(fd, ownsHandle: true);
+    }
 
     /// <summary>A raw close-on-exec descriptor on /dev/null, read and write (-1 if even that fails).</summary>
     public static int OpenDevNull() => Open("/dev/null", O_RDWR | O_CLOEXEC);

@@ -3,11 +3,18 @@ using System.Runtime.InteropServices;
 
 namespace Mosix.Sandbox.Interop;
 
-/// <summary>stat(2) and fstat(2), for the identity of a file (device, inode, size, modification time) and the type of a descriptor.</summary>
+/// <summary>stat(2) and fstat(2), for the identity of a file (device, inode, size, modification time), the version of an open file and the type of a descriptor.</summary>
 public static partial class FileStat
 {
     /// <summary>The fields of struct stat (x86-64 layout) that identify a file's contents.</summary>
     public readonly record struct Identity(ulong Device, ulong Inode, long Size, long MtimeNs);
+
+    /// <summary>
+    /// One version of one file: its identity and its status-change time. A write that puts the
+    /// modification time back (touch -d) still moves ctime, so a content hash keyed by this is
+    /// never reused for other bytes.
+    /// </summary>
+    public readonly record struct Version(ulong Device, ulong Inode, long Size, long MtimeNs, long CtimeNs);
 
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int RawStat(string path, byte* buffer);
@@ -24,6 +31,24 @@ public static partial class FileStat
         var s = new ReadOnlySpan<byte>(buffer, 144);
         return (BinaryPrimitives.ReadUInt32LittleEndian(s[24..]), BinaryPrimitives.ReadUInt64LittleEndian(s[40..]));
     }
+
+    /// <summary>The version of the file open on <paramref name="fd"/>, and whether it is a regular file; null if it cannot be stat'ed.</summary>
+    public static unsafe (Version Version, bool Regular)? VersionOf(int fd)
+    {
+        byte* buffer = stackalloc byte[144];
+        if (RawFstat(fd, buffer) != 0)
+            return null;
+        var s = new ReadOnlySpan<byte>(buffer, 144);
+        return (VersionIn(s), IsRegular(s));
+    }
+
+    /// <summary>The version in a struct stat another process's kernel filled (an injected fstat).</summary>
+    public static Version VersionIn(ReadOnlySpan<byte> s) => new(
+        BinaryPrimitives.ReadUInt64LittleEndian(s),
+        BinaryPrimitives.ReadUInt64LittleEndian(s[8..]),
+        BinaryPrimitives.ReadInt64LittleEndian(s[48..]),
+        BinaryPrimitives.ReadInt64LittleEndian(s[88..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(s[96..]),
+        BinaryPrimitives.ReadInt64LittleEndian(s[104..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(s[112..]));
 
     /// <summary>The file's identity, or null if it cannot be stat'ed.</summary>
     public static unsafe Identity? Of(string path)

@@ -112,4 +112,10 @@ public enum MessageKind : ushort
 
     /// <summary>Agent to a guest host (its stdin): the owner wants the node free; the process goes home.</summary>
     GuestLeave = 221,
+
+    /// <summary>Guest to home: describe and hash the file on one of the deputy's descriptors (a private file mapping away).</summary>
+    MappedFileQuery = 222,
+
+    /// <summary>Home to guest: the file's path, size and SHA-256, or that it is none home will describe.</summary>
+    MappedFileAnswer = 223,
 }

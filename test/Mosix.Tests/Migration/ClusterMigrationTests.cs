@@ -284,12 +284,13 @@ public sealed class ClusterMigrationTests
     [TestCase(Readable, OpenFolder, false)]
     [TestCase(OwnerOnly, OpenFolder, true)]
     [TestCase(Readable, ClosedFolder, true)]
-    public void AFileMappedAwayIsThisNodesCopyOnlyWhenAnyoneMayReadIt(UnixFileMode mode, UnixFileMode folderMode, bool goesHome)
+    public void AFileMappedAwayIsThisNodesCopyOnlyWhenAnyoneMayReadIt(UnixFileMode mode, UnixFileMode folderMode, bool homesBytes)
     {
         string data = _scratch.WriteFile("data/data.bin", new string('m', 10000), mode);
         File.SetUnixFileMode(Path.GetDirectoryName(data)!, folderMode);
         string[] program = ["python3", "-c", "import mmap, sys, time\nprint('started', flush=True)\nsys.stdin.readline()\nf = open(sys.argv[1], 'rb')\nm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)\nprint(len(m), m[:3].decode(), bytes(m).count(b'm'))", data];
         int wentHomeBefore = CountInLog("node2", "the process went home"), leftBefore = CountInLog("node2", " left: ");
+        int filledBefore = CountInLog("node2", "mapped with home's bytes");
         using var run = Mosrun(program);
         run.WaitForStdout("started");
         Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
@@ -297,8 +298,44 @@ public sealed class ClusterMigrationTests
         var result = run.WaitForExit();
         Assert.That(result.StdoutText, Is.EqualTo("started\n10000 mmm 10000\n"), result.StderrText);
         WaitForGuestsToLeave("node2", leftBefore);
-        Assert.That(CountInLog("node2", "the process went home") - wentHomeBefore, Is.EqualTo(goesHome ? 1 : 0),
-            goesHome ? "a file others may not read on node2 is mapped at home" : "a world-readable identical copy is mapped on node2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(CountInLog("node2", "the process went home"), Is.EqualTo(wentHomeBefore), "a private mapping is served on node2");
+            Assert.That(CountInLog("node2", "mapped with home's bytes") - filledBefore, Is.EqualTo(homesBytes ? 1 : 0),
+                homesBytes ? "a file others may not read on node2 is filled with home's bytes" : "a world-readable identical copy is mapped from node2");
+        });
+    }
+
+    /// <summary>
+    /// Home's bytes, brought into an anonymous area: at an offset, over a partial last page, read-only
+    /// and copy-on-write mappings alike, as the kernel's file mapping shows them natively.
+    /// </summary>
+    [Test]
+    public void AFileMappedAwayWithHomesBytesReadsAsNativelyAtAnOffsetAndReadOnly()
+    {
+        string data = _scratch.WriteFile("data/varied.bin", string.Concat(Enumerable.Range(0, 3000).Select(i => (char)('a' + i * 7 % 26))), OwnerOnly);
+        string script = "import hashlib, mmap, sys\nprint('started', flush=True)\nsys.stdin.readline()\nf = open(sys.argv[1], 'rb')\n"
+            + "a = mmap.mmap(f.fileno(), 0, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ, offset=mmap.PAGESIZE)\n"
+            + "b = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)\nb[0:5] = b'HELLO'\n"
+            + "print(len(a), hashlib.sha256(a).hexdigest()[:16], len(b), b[:8], hashlib.sha256(b).hexdigest()[:16])";
+        File.AppendAllText(data, new string('z', 3 * 4096 + 123 - 3000));
+        string[] program = ["python3", "-c", script, data];
+        var native = CommandRunner.Run(program, Options() with { Stdin = "go\n"u8.ToArray() });
+        int wentHomeBefore = CountInLog("node2", "the process went home"), leftBefore = CountInLog("node2", " left: ");
+        int filledBefore = CountInLog("node2", "mapped with home's bytes");
+        using var run = Mosrun(program);
+        run.WaitForStdout("started");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        run.WriteStdin("go\n");
+        var result = run.WaitForExit();
+        WaitForGuestsToLeave("node2", leftBefore);
+        Assert.Multiple(() =>
+        {
+            Assert.That(native.StdoutText, Does.StartWith("started\n8315 "), "the native run (the oracle)");
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+            Assert.That(CountInLog("node2", "the process went home"), Is.EqualTo(wentHomeBefore), () => "served on node2: " + _cluster["node2"].Log());
+            Assert.That(CountInLog("node2", "mapped with home's bytes") - filledBefore, Is.EqualTo(2), "both mappings filled with home's bytes");
+        });
     }
 
     private int CountInLog(string node, string text) =>

@@ -10,7 +10,9 @@ namespace Mosix.Tests.Migration;
 /// runs in namespaces of its own (as root): a private /tmp (a tmpfs holding only the cluster's
 /// folder and a "node-private" file) and its own pids (with a victim process whose pid does not
 /// exist at home). A program moved there writes /tmp/…/x, reads /tmp/…/private, ptrace-attaches
-/// and kills the victim, and opens a socket: every effect must be home's, none node2's.
+/// and kills the victim, and opens a socket: every effect must be home's, none node2's. node2 also
+/// holds a world-readable file of home's path, size and modification time but other bytes: a
+/// guest mapping it must see home's bytes.
 /// </summary>
 [TestFixture, NonParallelizable]
 public sealed class GuestSandboxTests
@@ -31,7 +33,8 @@ public sealed class GuestSandboxTests
         mount --bind "$1" /mnt
         mount -t tmpfs -o mode=1777 tmpfs /tmp
         mkdir -p "$1" && mount --bind /mnt "$1" && umount /mnt
-        mkdir -p "$2" && echo "node2 secret" > "$2/private"
+        mkdir -p "$2" && chmod 755 "$2" && echo "node2 secret" > "$2/private"
+        printf 'NODE2-SECRET-98765432\n' > "$2/mapped" && chmod 644 "$2/mapped" && touch -d @1577934245 "$2/mapped"
         echo $(($3 - 1)) > /proc/sys/kernel/ns_last_pid
         sleep 1000 &
         shift 3
@@ -48,6 +51,10 @@ public sealed class GuestSandboxTests
         _shared = Path.Combine("/tmp", $"mosix-sandbox-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_shared);
         File.WriteAllText(Path.Combine(_shared, "private"), "home copy\n");
+        string mapped = Path.Combine(_shared, "mapped");
+        File.WriteAllText(mapped, HomesMappedBytes);
+        File.SetUnixFileMode(mapped, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        File.SetLastWriteTimeUtc(mapped, DateTime.UnixEpoch.AddSeconds(1577934245)); // node2's copy: touch -d @1577934245
         _victim = FreePidAtHome();
         _node2 = _cluster.StartMember("node2", launcher:
             ["unshare", "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private", "--",
@@ -111,6 +118,65 @@ public sealed class GuestSandboxTests
             Assert.That(result.ExitCode, Is.Zero, result.Describe("mosrun sandbox_probe"));
         }
     }
+
+    /// <summary>Home's content of the file node2 holds with other bytes (NODE2-SECRET-98765432), same length and mtime.</summary>
+    private const string HomesMappedBytes = "HOME-BYTES-0123456789\n";
+
+    [Test]
+    public void AFileMappedAwayShowsHomesBytesWhenTheNodesCopyLooksTheSameButDiffers()
+    {
+        string mapped = Path.Combine(_shared, "mapped");
+        string[] program = ["/usr/bin/python3", "-c", "import mmap, sys\nprint('started', flush=True)\nsys.stdin.readline()\nf = open(sys.argv[1], 'rb')\nm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)\nprint(m[:].decode(), end='')", mapped];
+        var environment = TestEnvironment.For(_scratch.Home, Environment.UserName);
+        environment["MOSIX_STATE"] = _cluster.StateFor("node1");
+        var options = new RunOptions { WorkingDirectory = _scratch.Work, Environment = environment, Timeout = TimeSpan.FromMinutes(2) };
+        var native = CommandRunner.Run(program, options with { Stdin = "go\n"u8.ToArray() });
+        int filledBefore = CountInNode2Log("mapped with home's bytes"), wentHomeBefore = CountInNode2Log("the process went home");
+        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), .. program], options with { KeepStdinOpen = true });
+        run.WaitForStdout("started");
+        var moved = CommandRunner.Run([AgentCluster.Bin("migrate"), run.Pid.ToString(CultureInfo.InvariantCulture), "node2"], options);
+        Assert.That(moved.StdoutText, Does.StartWith("moved to node2"), moved.Describe("migrate"));
+        run.WriteStdin("go\n");
+        var result = run.WaitForExit();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(File.ReadAllText($"/proc/{_node2.Pid}/root{mapped}"), Is.EqualTo("NODE2-SECRET-98765432\n"), "node2's copy differs (the test's premise)");
+            Assert.That(native.StdoutText, Is.EqualTo("started\n" + HomesMappedBytes), "the native run (the oracle)");
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), "the guest maps home's bytes, never node2's");
+            Assert.That(result.ExitCode, Is.Zero, result.Describe("mosrun python3"));
+        }
+        // The guest host's lines reach node2's log as it ends.
+        AgentProcess.WaitFor(() => CountInNode2Log("mapped with home's bytes") > filledBefore, Patience, () => "node2 never logged the mapping");
+        Assert.That(CountInNode2Log("the process went home"), Is.EqualTo(wentHomeBefore), "it was mapped on node2, with home's bytes");
+    }
+
+    [Test]
+    public void AProcessWithSuchAFileMappedDoesNotMoveThereAndKeepsHomesBytes()
+    {
+        string mapped = Path.Combine(_shared, "mapped");
+        string[] program = ["/usr/bin/python3", "-c", "import mmap, sys\nf = open(sys.argv[1], 'rb')\nm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)\nprint('started', flush=True)\nsys.stdin.readline()\nprint(m[:].decode(), end='')", mapped];
+        var environment = TestEnvironment.For(_scratch.Home, Environment.UserName);
+        environment["MOSIX_STATE"] = _cluster.StateFor("node1");
+        var options = new RunOptions { WorkingDirectory = _scratch.Work, Environment = environment, Timeout = TimeSpan.FromMinutes(2) };
+        var native = CommandRunner.Run(program, options with { Stdin = "go\n"u8.ToArray() });
+        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), .. program], options with { KeepStdinOpen = true });
+        run.WaitForStdout("started");
+        // Its pages of the file are the page cache's, not in the image: node2 would map its own copy.
+        var moved = CommandRunner.Run([AgentCluster.Bin("migrate"), run.Pid.ToString(CultureInfo.InvariantCulture), "node2"], options);
+        run.WriteStdin("go\n");
+        var result = run.WaitForExit();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(native.StdoutText, Is.EqualTo("started\n" + HomesMappedBytes), "the native run (the oracle)");
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), "the process keeps home's bytes");
+            Assert.That(moved.StdoutText + moved.StderrText, Does.Contain("is not home's copy here"), moved.Describe("migrate"));
+            Assert.That(result.ExitCode, Is.Zero, result.Describe("mosrun python3"));
+        }
+    }
+
+    private int CountInNode2Log(string text) =>
+        _cluster["node2"].Log().Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
 
     private static string ReadLinkOrEmpty(string path)
     {
