@@ -24,7 +24,9 @@ internal sealed class MosrunSession : IDisposable
         _supervisor = supervisor;
         _job = job ?? "";
         _names = names;
-        Relocation = new Relocation(supervisor, unserved, () => LastImage);
+        // With -A a move takes a checkpoint as it starts, which becomes the latest (docs/migration.md).
+        var restart = new Migrator.Migration.RestartImages(() => LastImage, every is null ? null : names.Next, path => LastImage = path);
+        Relocation = new Relocation(supervisor, unserved, restart);
         _endpoint = ControlEndpoint.Open(supervisor.RootPid, HandleAsync);
         if (every is { } period)
             _periodic = new Timer(_ => _ = CheckpointAsync("mosrun -A", CheckpointAction.Continue), null, period, period);

@@ -10,7 +10,7 @@ namespace Mosix.Cli.Mosrun;
 /// Where a mosrun's process runs, and its moves: to another node through this node's agent
 /// (<c>migrate PID NODE</c>, <c>mosrun -rNODE</c>) and back (<c>migrate PID home</c>).
 /// </summary>
-internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unserved, Func<string?> lastImage)
+internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unserved, RestartImages restart)
 {
     private static readonly TimeSpan RoutePatience = TimeSpan.FromSeconds(30);
 
@@ -80,7 +80,7 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
             RemoteRun away;
             try
             {
-                away = RemoteRun.MoveAway(supervisor, frames, guest.Node, unserved, Notice, lastImage);
+                away = RemoteRun.MoveAway(supervisor, frames, guest.Node, unserved, Notice, restart);
             }
             catch
             {

@@ -46,7 +46,8 @@ internal static class OpenFiles
         return null;
     }
 
-    private static (long Position, int Flags) ReadInfo(int pid, int fd)
+    /// <summary>Descriptor <paramref name="fd"/>'s offset and open flags (fdinfo).</summary>
+    public static (long Position, int Flags) ReadInfo(int pid, int fd)
     {
         long position = 0;
         int flags = 0;

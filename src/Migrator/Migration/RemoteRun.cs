@@ -41,15 +41,19 @@ public sealed class RemoteRun
     private DirectCalls? _direct;
     private DeputyFiles? _files;
 
-    private readonly Func<string?>? _lastImage;
+    private readonly RestartImages? _restart;
 
-    private RemoteRun(Supervisor home, FrameStream frames, string node, Action<string> notice, Func<string?>? lastImage)
+    /// <summary>The checkpoint taken at the move, and the output delivered since (null: none could be taken).</summary>
+    private string? _imageAtMove;
+    private OutputRecorder? _recorder;
+
+    private RemoteRun(Supervisor home, FrameStream frames, string node, Action<string> notice, RestartImages? restart)
     {
         _home = home;
         _frames = frames;
         Node = node;
         _notice = notice;
-        _lastImage = lastImage;
+        _restart = restart;
     }
 
     /// <summary>The node the process runs on.</summary>
@@ -67,17 +71,19 @@ public sealed class RemoteRun
     /// Moves the process of <paramref name="home"/> to the guest at the other end of
     /// <paramref name="frames"/> (a route through the agents, already accepted).
     /// </summary>
-    /// <param name="lastImage">The process's latest checkpoint (mosrun -A), if any: a lost node then
-    /// costs only the work since, as the process restarts from it at home.</param>
+    /// <param name="restart">The process's checkpoints (mosrun -C, -A), if any: a lost node then
+    /// costs only the work since, as the process restarts from the latest at home. With -A the move
+    /// takes one first, and output delivered after it is not delivered again by the restart.</param>
     /// <exception cref="MigrationException">The move failed; the process goes on at home.</exception>
-    public static RemoteRun MoveAway(Supervisor home, FrameStream frames, string node, UnservedCallPolicy unserved, Action<string> notice, Func<string?>? lastImage = null)
+    public static RemoteRun MoveAway(Supervisor home, FrameStream frames, string node, UnservedCallPolicy unserved, Action<string> notice, RestartImages? restart = null)
     {
-        var run = new RemoteRun(home, frames, node, notice, lastImage);
+        var run = new RemoteRun(home, frames, node, notice, restart);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             home.WithStopped(home.RootPid, tracee =>
             {
+                run.TakeRestartPoint(tracee);
                 var taken = Checkpointer.Take(tracee, home.TaskCount, () => new StreamedImage(frames, $"the channel to {node}"), $"migrate to {node}", forMigration: true);
                 run.ImageBytes = taken.PageBytes;
                 var answer = frames.Read() ?? throw new MigrationException($"{node} closed the connection before restoring the process");
@@ -135,6 +141,29 @@ public sealed class RemoteRun
         return request.Task;
     }
 
+    /// <summary>
+    /// mosrun -A: a checkpoint in the freeze of the move, the same point as the image sent, so a
+    /// restart after a lost node repeats only output home saw (and holds back). Refused (a pipe at
+    /// descriptor 3, say), the move still happens: a restart then repeats output.
+    /// </summary>
+    private void TakeRestartPoint(Sandbox.Tracing.Tracee tracee)
+    {
+        if (_restart is not { AtMoves: true } restart)
+            return;
+        try
+        {
+            var taken = Checkpointer.Take(tracee, _home.TaskCount, restart.Next(), $"migrate to {Node} (restart point)");
+            _imageAtMove = taken.Path;
+            _recorder = OutputRecorder.At(tracee.Tid);
+            restart.Taken(taken.Path);
+        }
+        catch (Exception e) when (e is CheckpointRefusedException or ImageException or IOException or UnauthorizedAccessException)
+        {
+            if (restart.FirstRefusal())
+                _notice($"no checkpoint at the move to {Node} ({e.Message}): if the node is lost, a restart from an older checkpoint delivers its output since then again");
+        }
+    }
+
     private void PassOn(int signal)
     {
         try
@@ -173,7 +202,7 @@ public sealed class RemoteRun
         }
         if (loss is not null && !_end.Task.IsCompleted)
         {
-            if (_lastImage?.Invoke() is { } image && RestartFrom(image, loss))
+            if (_restart?.Latest is { } image && RestartFrom(image, loss))
                 return;
             _notice($"lost the process on {Node} ({loss}); it is ended");
             _home.SignalRoot(9); // SIGKILL: the deputy cannot go on alone, and its parent must learn the process is gone
@@ -191,6 +220,18 @@ public sealed class RemoteRun
             {
                 // Its files as the image had them (reopened at their offsets), as mosrun -R does.
                 _deputy!.ComeHome(tracee, t => Restore.Restorer.Restore(t, image, Restore.RestoreOptions.Default));
+                // Told before it runs again, so that the notice comes before any of the replay's.
+                _notice($"lost the process on {Node} ({loss}); restarted at home from its checkpoint {path}");
+                if (path == _imageAtMove && _recorder is { } recorder)
+                {
+                    if (recorder.Delivered.Overflowed)
+                        _notice($"more than {recorder.Delivered.Limit >> 20} MiB of output since that checkpoint: what came after is delivered again");
+                    Supervisor.ReplayOutput(tracee, recorder.Delivered, _notice);
+                }
+                else
+                {
+                    _notice("its output since that checkpoint is delivered again");
+                }
                 return 0;
             });
         }
@@ -199,7 +240,6 @@ public sealed class RemoteRun
             _notice($"lost the process on {Node} ({loss}); its checkpoint {path} could not be restored: {e.Message}");
             return false;
         }
-        _notice($"lost the process on {Node} ({loss}); restarted at home from its checkpoint {path}");
         Finish(RemoteEnd.CameHome, null);
         return true;
     }
@@ -221,6 +261,7 @@ public sealed class RemoteRun
                         : Volatile.Read(ref _homeRequest) is not null
                             ? ForwardedResult.NotMadeForAMove
                             : _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
+                _recorder?.Saw(call, result);
                 _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
                 break;
             case MessageKind.MappedFileQuery:

@@ -20,6 +20,10 @@ internal static partial class Ptrace
     public const int PTRACE_SEIZE = 0x4206;
     public const int PTRACE_INTERRUPT = 0x4207;
     public const int PTRACE_LISTEN = 0x4208;
+    public const int PTRACE_GET_SYSCALL_INFO = 0x420e;
+
+    /// <summary>ptrace_syscall_info.op: which syscall stop this is (linux/ptrace.h).</summary>
+    public const byte PTRACE_SYSCALL_INFO_ENTRY = 1, PTRACE_SYSCALL_INFO_EXIT = 2;
 
     public const int PTRACE_O_TRACESYSGOOD = 0x01;
     public const int PTRACE_O_TRACEFORK = 0x02;
@@ -66,6 +70,17 @@ internal static partial class Ptrace
         Marshal.SetLastSystemError(0);
         word = Raw(PTRACE_PEEKDATA, pid, addr, 0);
         return word != -1 || Marshal.GetLastSystemError() == 0;
+    }
+
+    /// <summary>
+    /// At a syscall stop: whether it is the entry or the exit (PTRACE_SYSCALL_INFO_*), which the
+    /// stop's status does not tell; 0 if the kernel cannot say (the tracee is gone).
+    /// </summary>
+    public static unsafe byte SyscallStopKind(int pid)
+    {
+        byte* info = stackalloc byte[88]; // struct ptrace_syscall_info; op is its first byte
+        long r = Request(PTRACE_GET_SYSCALL_INFO, pid, 88, (nint)info);
+        return r > 0 ? info[0] : (byte)0;
     }
 
     public static unsafe long GetEventMessage(int pid)

@@ -50,6 +50,18 @@ public static partial class FileStat
         BinaryPrimitives.ReadInt64LittleEndian(s[88..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(s[96..]),
         BinaryPrimitives.ReadInt64LittleEndian(s[104..]) * 1_000_000_000 + BinaryPrimitives.ReadInt64LittleEndian(s[112..]));
 
+    /// <summary>What a path names (st_mode, st_rdev) and which object it is (st_dev, st_ino); null if it cannot be stat'ed.</summary>
+    /// <remarks>On <c>/proc/PID/fd/N</c>: the open object itself, a pipe or socket included.</remarks>
+    public static unsafe (uint Mode, ulong Rdev, ulong Device, ulong Inode)? KindOf(string path)
+    {
+        byte* buffer = stackalloc byte[144];
+        if (RawStat(path, buffer) != 0)
+            return null;
+        var s = new ReadOnlySpan<byte>(buffer, 144);
+        return (BinaryPrimitives.ReadUInt32LittleEndian(s[24..]), BinaryPrimitives.ReadUInt64LittleEndian(s[40..]),
+            BinaryPrimitives.ReadUInt64LittleEndian(s), BinaryPrimitives.ReadUInt64LittleEndian(s[8..]));
+    }
+
     /// <summary>The file's identity, or null if it cannot be stat'ed.</summary>
     public static unsafe Identity? Of(string path)
     {

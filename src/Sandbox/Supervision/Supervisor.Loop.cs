@@ -74,7 +74,7 @@ public sealed partial class Supervisor
         tracee.LastStop = status;
         if (status.IsSyscallStop)
         {
-            OnSyscallExitStop(tracee);
+            OnSyscallStop(tracee);
             return;
         }
         switch (status.Event)
@@ -97,7 +97,7 @@ public sealed partial class Supervisor
         // Otherwise a call answered "again" (a move under way) would trap forever, never interrupted.
         if (tracee.AtNextInterrupt.Count > 0)
             Ptrace.Request(Ptrace.PTRACE_INTERRUPT, tracee.Tid);
-        int request = tracee.AwaitingSyscallExit ? Ptrace.PTRACE_SYSCALL : Ptrace.PTRACE_CONT;
+        int request = tracee.AwaitingSyscallExit || tracee.Replay is not null ? Ptrace.PTRACE_SYSCALL : Ptrace.PTRACE_CONT;
         int signal = tracee.SignalToDeliver;
         tracee.SignalToDeliver = 0;
         if (signal != 0 && tracee.Owed.TryAbsorb(signal))

@@ -24,6 +24,9 @@ public sealed class Tracee
     /// <summary>Resume with PTRACE_SYSCALL, to see the exit of a call trapped at entry (syscall log).</summary>
     internal bool AwaitingSyscallExit { get; set; }
 
+    /// <summary>Set while a restarted process makes again writes whose bytes were delivered already: resume with PTRACE_SYSCALL.</summary>
+    internal Supervision.OutputReplay? Replay { get; set; }
+
     /// <summary>The syscall-log text of the call in flight, completed at its exit stop.</summary>
     internal string? CallInFlight { get; set; }
 

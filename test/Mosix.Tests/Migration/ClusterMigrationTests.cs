@@ -472,6 +472,75 @@ public sealed class ClusterMigrationTests
         });
     }
 
+    [Test]
+    public void AfterTheNodeIsLostTheRestartDeliversNoLineTwice()
+    {
+        var lost = StartMemberToLose("node6");
+        string[] program = [RepoPaths.TestProgram("paced_lines"), "250", "20"];
+        var native = NativeAndAtHome(program, Options());
+        string images = Path.Combine(_scratch.Work, "job");
+        // Periodic checkpoints at home first (as in the finding: the image long before the move).
+        using var run = Mosrun(program, "-C", images, "-A", "0.005");
+        AgentProcess.WaitFor(() => File.Exists(images + ".1"), Patience, () => "no periodic checkpoint");
+        run.WaitForStdout("line 30 of");
+        Assert.That(Migrate(run, "node6"), Does.StartWith("moved to node6"));
+        run.WaitForStdout("line 90 of");
+        Lose(lost);
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), "each line once, in order");
+            Assert.That(result.ExitCode, Is.EqualTo(native.ExitCode));
+            Assert.That(result.StderrText, Does.Match(@"^mosrun: lost the process on node6 \(.*\); restarted at home from its checkpoint .*job\.\d+\n$"));
+        });
+    }
+
+    [Test]
+    public void ARestartThatWritesOtherBytesSaysSoOnceAndDeliversThem()
+    {
+        var lost = StartMemberToLose("node7");
+        string said = _scratch.WriteFile("work/said.txt", "before\n");
+        string[] program = [RepoPaths.TestProgram("paced_lines"), "150", "20", said];
+        using var run = Mosrun(program, "-C", Path.Combine(_scratch.Work, "job"), "-A", "10");
+        run.WaitForStdout("line 20 of");
+        Assert.That(Migrate(run, "node7"), Does.StartWith("moved to node7"));
+        run.WaitForStdout("line 50 of");
+        // What the process reads after the move changes: run again from the move, it writes other lines.
+        File.WriteAllText(said + ".new", "after\n");
+        File.Move(said + ".new", said, overwrite: true);
+        run.WaitForStdout("line 60 of 150 after");
+        Lose(lost);
+        var result = run.WaitForExit();
+        string[] lines = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] errors = result.StderrText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(5));
+            Assert.That(errors, Has.Length.EqualTo(2), result.StderrText);
+            Assert.That(errors[0], Does.StartWith("mosrun: lost the process on node7 ("));
+            Assert.That(errors[1], Does.StartWith("mosrun: the restarted process wrote other bytes to descriptor 1"));
+            Assert.That(lines[^1], Is.EqualTo("line 150 of 150 after"), "the restarted run's output delivered to its end");
+            Assert.That(lines, Has.Length.GreaterThan(150), "the lines since the move: as first written, and as written again");
+            Assert.That(lines.Where(l => l.EndsWith(" before", StringComparison.Ordinal)).Select(l => l.Replace(" before", " after", StringComparison.Ordinal)).Intersect(lines),
+                Is.Not.Empty, "a line written before the change and written again after it");
+        });
+    }
+
+    /// <summary>A member of the cluster that a test kills (its agent and its guest host) while it hosts a process.</summary>
+    private AgentProcess StartMemberToLose(string name)
+    {
+        var member = _cluster.StartMember(name);
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey(name), Patience, () => $"node1 never saw {name}");
+        return member;
+    }
+
+    /// <summary>The node vanishes: its guest host and its agent killed at once (SIGKILL, by pid).</summary>
+    private static void Lose(AgentProcess member)
+    {
+        Libc.Kill(GuestHosts().Single(), 9);
+        member.Kill();
+    }
+
     [TestCase("expel", "asked 1 guest(s) to leave")]
     [TestCase("shutdown", "leaving the cluster")]
     public void TheOwnerSendsGuestsAwayAndTheyFinishAtHome(string action, string answer)

@@ -105,6 +105,34 @@ public sealed class UnprivilegedMigrationTests
         });
     }
 
+    [Test]
+    public void AfterTheNodeIsLostTheRestartAsAnUnprivilegedUserDeliversNoLineTwice()
+    {
+        string state = _cluster.StateFor("node3");
+        _cluster.Enroll("node3", state);
+        if (_user.IsThrowaway)
+            Assert.That(CommandRunner.Run(["chown", "-R", $"{_user.Uid}:{_user.Gid}", state]).ExitCode, Is.Zero);
+        var lost = StartAs("node3", state, ["--seed", _cluster["node1"].Endpoint]);
+        AgentProcess.WaitFor(() => CommandRunner.Run([AgentCluster.Bin("mosmon"), "--once"], AsUser(_cluster.StateFor("node1"))).StdoutText.Contains("node3"),
+            Patience, () => "node1 never saw node3");
+        string[] program = [RepoPaths.TestProgram("paced_lines"), "200", "20"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), "-C", Path.Combine(_scratch.Work, "job"), "-A", "0.005", .. program],
+            Options() with { KeepStdinOpen = true });
+        run.WaitForStdout("line 30 of");
+        Assert.That(Migrate(run, "node3"), Does.StartWith("moved to node3"));
+        run.WaitForStdout("line 80 of");
+        Libc.Kill(GuestProcesses.Hosts().Single(), 9); // node3 vanishes: its guest host and its agent at once
+        lost.Kill();
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), "each line once, in order");
+            Assert.That(result.ExitCode, Is.EqualTo(native.ExitCode));
+            Assert.That(result.StderrText, Does.Match(@"^mosrun: lost the process on node3 \(.*\); restarted at home from its checkpoint .*job\.\d+\n$"));
+        });
+    }
+
     private RunOptions Options()
     {
         var environment = _user.EnvironmentFor(_scratch);
