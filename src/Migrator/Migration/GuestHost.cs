@@ -101,7 +101,7 @@ public sealed class GuestHost
             return _incarnation.WithStopped(_incarnation.RootPid, tracee =>
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var image = StreamedImage.ReceiveInto(tracee, _frames, "home", RestoreOptions.Migration,
+                var image = StreamedImage.ReceiveInto(tracee, _frames, "home", RestoreOptions.Guest,
                     layout => _calls.HomePid = layout.Origin.Pid);
                 _log.WriteLine($"mosix guest: {image.Mappings.Sum(m => (long)(m.End - m.Start)) >> 20} MiB of mappings received and restored in {clock.Elapsed.TotalMilliseconds:F0} ms");
                 lock (_arrival)

@@ -42,10 +42,18 @@ public sealed class RestoreException(RestoreStage stage, string message, Excepti
 /// True for a restart from a checkpoint: a mapped file must be the very same (inode too). False for
 /// a migration: another node's copy is another inode; size and modification time must match.
 /// </param>
-public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true)
+/// <param name="HostsGuest">
+/// True for a guest's arrival on this node: the image is another node's word, so every file it
+/// maps must be one any user of this node may read (<see cref="HostFiles"/>); never this node's
+/// private files.
+/// </param>
+public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true, bool HostsGuest = false)
 {
     public static RestoreOptions Default { get; } = new(new Dictionary<int, string>());
 
     /// <summary>A migration's restore: no file is opened, the deputy has them; mapped files are this node's copies.</summary>
     public static RestoreOptions Migration { get; } = Default with { ReopenFiles = false, SameNode = false };
+
+    /// <summary>A guest arriving here (<c>mosix guest</c>): a migration's restore of an image from another node.</summary>
+    public static RestoreOptions Guest { get; } = Migration with { HostsGuest = true };
 }
