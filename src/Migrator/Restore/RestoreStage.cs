@@ -44,13 +44,20 @@ public sealed class RestoreException(RestoreStage stage, string message, Excepti
 /// </param>
 /// <param name="ProveMappedFiles">A guest's restore: each mapped file must be a copy anybody here may
 /// read whose SHA-256 is the image's (home's); else the restore fails and the process stays home.</param>
-public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true, bool ProveMappedFiles = false)
+/// <param name="HostsGuest">
+/// True for a guest's arrival on this node: the image is another node's word, so every file it
+/// maps must be one any user of this node may read (<see cref="HostFiles"/>); never this node's
+/// private files.
+/// </param>
+public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true,
+    bool ProveMappedFiles = false, bool HostsGuest = false)
 {
     public static RestoreOptions Default { get; } = new(new Dictionary<int, string>());
 
     /// <summary>A migration's restore: no file is opened, the deputy has them; mapped files are this node's copies.</summary>
     public static RestoreOptions Migration { get; } = Default with { ReopenFiles = false, SameNode = false };
 
-    /// <summary>A migration's restore on a node away from home: the mapped files are this node's copies, proven home's.</summary>
-    public static RestoreOptions Guest { get; } = Migration with { ProveMappedFiles = true };
+    /// <summary>A guest arriving here (<c>mosix guest</c>): a migration's restore of an image from another node,
+    /// its mapped files this node's copies that anybody may read, proven home's.</summary>
+    public static RestoreOptions Guest { get; } = Migration with { ProveMappedFiles = true, HostsGuest = true };
 }

@@ -16,6 +16,10 @@ internal static class RestoreValidation
 
         foreach (var mapping in image.Mappings.Where(m => m.Kind is MappingKind.File or MappingKind.SharedFile))
         {
+            // A guest's image is home's word: it may name only what anybody here may read, and
+            // must say which version of it (size, modification time) it expects.
+            if (options.HostsGuest && (mapping.File is null || !HostFiles.AnybodyMayRead(mapping.Path)))
+                Fail($"{mapping.Path}, mapped by the process, is not a file that every user of this node may read");
             var now = FileStat.Of(mapping.Path);
             if (now is null)
                 Fail($"{mapping.Path}, mapped by the process, is gone");

@@ -10,6 +10,8 @@ namespace Mosix.Sandbox.Syscalls;
 /// <code>
 ///   arch != AUDIT_ARCH_X86_64            -> TRACE(ForeignAbi)   32-bit int 0x80 calls
 ///   nr has the x32 bit (0x40000000)      -> TRACE(ForeignAbi)   x32 calls
+///   per self-only call (guest policy):    nr == N: args[i] == 0 for each i of its SelfArgs
+///                                          -> ALLOW, else ERRNO(EPERM)
 ///   binary search over the trapped ranges -> TRACE(Policy) or ALLOW
 /// </code>
 /// A foreign-ABI call is never let through unseen: its number means another call on that ABI.
@@ -22,9 +24,10 @@ public static class SeccompFilter
     public const uint AuditArchX86_64 = 0xC000_003E;
     public const uint RetAllow = 0x7fff_0000;
     public const uint RetTrace = 0x7ff0_0000;
+    public const uint RetErrno = 0x0005_0000;
 
     private const ushort LdAbsW = 0x20, Ja = 0x05, Jeq = 0x15, Jgt = 0x25, Jge = 0x35, Ret = 0x06;
-    private const uint OffsetNr = 0, OffsetArch = 4;
+    private const uint OffsetNr = 0, OffsetArch = 4, OffsetArgs = 16;
 
     /// <summary>The filter for <paramref name="policy"/>.</summary>
     /// <remarks>
@@ -34,14 +37,21 @@ public static class SeccompFilter
     public static SockFilter[] Build(TrapPolicy policy)
     {
         var ranges = Ranges(policy);
-        var program = new SockFilter[6 + SearchLength(ranges.Length)];
+        var selfOnly = policy.SelfOnlyCalls().ToArray();
+        int guards = 0;
+        foreach (var entry in selfOnly)
+            guards += GuardLength(entry);
+        var program = new SockFilter[6 + guards + SearchLength(ranges.Length)];
         program[0] = new(LdAbsW, 0, 0, OffsetArch);
         program[1] = new(Jeq, 1, 0, AuditArchX86_64);
         program[2] = new(Ret, 0, 0, RetTrace | (uint)TrapReason.ForeignAbi);
         program[3] = new(LdAbsW, 0, 0, OffsetNr);
         program[4] = new(Jge, 0, 1, SyscallTable.X32SyscallBit);
         program[5] = new(Ret, 0, 0, RetTrace | (uint)TrapReason.ForeignAbi);
-        int end = EmitSearch(program, 6, ranges);
+        int at = 6;
+        foreach (var entry in selfOnly)
+            at = EmitGuard(program, at, entry);
+        int end = EmitSearch(program, at, ranges);
         System.Diagnostics.Debug.Assert(end == program.Length);
         return program;
     }
@@ -69,6 +79,31 @@ public static class SeccompFilter
                 ranges[count++] = ((uint)limit, top);
         }
         return ranges[..count];
+    }
+
+    private static int GuardLength(SyscallEntry entry) => 3 + 2 * entry.SelfArgs.Count;
+
+    /// <summary>
+    /// One self-only call (the accumulator holds nr, and still does after a block that does not match):
+    /// <code>
+    ///   jeq N, 0, skip        not this call: on to the next block
+    ///   ld args[i]; jeq 0, 0, to-errno   for each argument that must name the caller (the low word: pid_t, int)
+    ///   ret ALLOW
+    ///   ret ERRNO(EPERM)
+    /// </code>
+    /// </summary>
+    private static int EmitGuard(SockFilter[] program, int at, SyscallEntry entry)
+    {
+        int n = entry.SelfArgs.Count;
+        program[at] = new(Jeq, 0, (byte)(2 * n + 2), (uint)entry.Number);
+        for (int j = 0; j < n; j++)
+        {
+            program[at + 1 + 2 * j] = new(LdAbsW, 0, 0, OffsetArgs + 8 * (uint)entry.SelfArgs[j]);
+            program[at + 2 + 2 * j] = new(Jeq, 0, (byte)(2 * (n - j) - 1), 0);
+        }
+        program[at + 1 + 2 * n] = new(Ret, 0, 0, RetAllow);
+        program[at + 2 + 2 * n] = new(Ret, 0, 0, RetErrno | (uint)Errno.EPERM);
+        return at + GuardLength(entry);
     }
 
     /// <summary>How many instructions <see cref="EmitSearch"/> emits for <paramref name="ranges"/> ranges.</summary>

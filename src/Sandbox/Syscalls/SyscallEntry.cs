@@ -33,6 +33,14 @@ public sealed record SyscallEntry(
     /// </summary>
     public TransferSplit? Transfer { get; init; }
 
+    /// <summary>
+    /// For a Local call that may name another process (a pid, or setpriority's which and who):
+    /// the arguments that must be 0 (the caller itself) for the call to run natively away from
+    /// home. Any other value would name a process of the host node, so the guest's seccomp filter
+    /// fails the call with EPERM instead (<see cref="TrapPolicy.SelfOnly"/>).
+    /// </summary>
+    public IReadOnlyList<int> SelfArgs { get; init; } = [];
+
     public override string ToString() => $"{Name}({Number})";
 }
 

@@ -34,8 +34,8 @@ public static partial class SyscallTable
         Local(237, "mbind", Ptr, Int, Int, Ptr, Int, Int),
         Local(238, "set_mempolicy", Int, Ptr, Int),
         Local(239, "get_mempolicy", Ptr, Ptr, Int, Ptr, Int),
-        Local(256, "migrate_pages", Int, Int, Ptr, Ptr) with { Note = SelfPidNote },
-        Local(279, "move_pages", Int, Int, Ptr, Ptr, Ptr, Int) with { Note = SelfPidNote },
+        Local(256, "migrate_pages", Int, Int, Ptr, Ptr) with { Note = SelfPidNote, SelfArgs = [0] },
+        Local(279, "move_pages", Int, Int, Ptr, Ptr, Ptr, Int) with { Note = SelfPidNote, SelfArgs = [0] },
         Local(324, "membarrier", Int, Int, Int),
         Local(325, "mlock2", Ptr, Int, Int),
         Local(329, "pkey_mprotect", Ptr, Int, Int, Int),
@@ -64,5 +64,6 @@ public static partial class SyscallTable
     ];
 
     private const string SelfPidNote =
-        "pid 0 is the caller; any other pid is a home pid, which a handler must refuse or forward";
+        "pid 0 is the caller; any other pid is a home pid: away from home the guest's filter refuses it "
+        + "(EPERM), for it would name a process of the host";
 }

@@ -41,22 +41,23 @@ public static partial class SyscallTable
             Int, Int, Ptr),
 
         Local(24, "sched_yield"),
-        Local(140, "getpriority", Int, Int) with { Note = SelfWhoNote },
-        Local(141, "setpriority", Int, Int, Int) with { Note = SelfWhoNote },
-        Local(142, "sched_setparam", Int, StructIn(4)) with { Note = SelfPidNote },
-        Local(143, "sched_getparam", Int, StructOut(4)) with { Note = SelfPidNote },
-        Local(144, "sched_setscheduler", Int, Int, StructIn(4)) with { Note = SelfPidNote },
-        Local(145, "sched_getscheduler", Int) with { Note = SelfPidNote },
+        Local(140, "getpriority", Int, Int) with { Note = SelfWhoNote, SelfArgs = [0, 1] },
+        Local(141, "setpriority", Int, Int, Int) with { Note = SelfWhoNote, SelfArgs = [0, 1] },
+        Local(142, "sched_setparam", Int, StructIn(4)) with { Note = SelfPidNote, SelfArgs = [0] },
+        Local(143, "sched_getparam", Int, StructOut(4)) with { Note = SelfPidNote, SelfArgs = [0] },
+        Local(144, "sched_setscheduler", Int, Int, StructIn(4)) with { Note = SelfPidNote, SelfArgs = [0] },
+        Local(145, "sched_getscheduler", Int) with { Note = SelfPidNote, SelfArgs = [0] },
         Local(146, "sched_get_priority_max", Int),
         Local(147, "sched_get_priority_min", Int),
-        Local(148, "sched_rr_get_interval", Int, StructOut(16)) with { Note = SelfPidNote },
-        Local(203, "sched_setaffinity", Int, Int, In(1)) with { Note = SelfPidNote },
+        Local(148, "sched_rr_get_interval", Int, StructOut(16)) with { Note = SelfPidNote, SelfArgs = [0] },
+        Local(203, "sched_setaffinity", Int, Int, In(1)) with { Note = SelfPidNote, SelfArgs = [0] },
         Local(204, "sched_getaffinity", Int, Int, Out(1)) with
         {
             Note = "the node's own CPUs, which is what thread pools should size for; " + SelfPidNote,
+            SelfArgs = [0],
         },
-        Local(314, "sched_setattr", Int, Ptr, Int) with { Note = SelfPidNote },
-        Local(315, "sched_getattr", Int, Out(2), Int, Int) with { Note = SelfPidNote },
+        Local(314, "sched_setattr", Int, Ptr, Int) with { Note = SelfPidNote, SelfArgs = [0] },
+        Local(315, "sched_getattr", Int, Out(2), Int, Int) with { Note = SelfPidNote, SelfArgs = [0] },
         Local(309, "getcpu", StructOut(4), StructOut(4), Ptr),
         Home(251, "ioprio_set", Int, Int, Int) with { Note = "the I/O happens at home" },
         Home(252, "ioprio_get", Int, Int) with { Note = "the I/O happens at home" },
@@ -81,7 +82,7 @@ public static partial class SyscallTable
             Note = "restarts a local sleep or futex wait; forwarded calls restart inside the deputy",
         },
         Local(273, "set_robust_list", Ptr, Int),
-        Local(274, "get_robust_list", Int, StructOut(8), StructOut(8)) with { Note = SelfPidNote },
+        Local(274, "get_robust_list", Int, StructOut(8), StructOut(8)) with { Note = SelfPidNote, SelfArgs = [0] },
         Local(334, "rseq", Ptr, Int, Int, Int),
         Local(335, "uretprobe") with { Note = "only the kernel's uretprobe trampoline calls it" },
         Local(318, "getrandom", Out(1), Int, Int),
@@ -100,7 +101,8 @@ public static partial class SyscallTable
         "namespaces change what the home kernel shows, so the deputy must be the one to enter them";
 
     private const string SelfWhoNote =
-        "who 0 is the caller; other processes, groups or users are home ones: a handler must forward them";
+        "which PRIO_PROCESS and who 0 is the caller; other processes, groups or users are home ones: "
+        + "away from home the guest's filter refuses them (EPERM), for they would name the host's";
 
     private const string RlimitNote =
         "limits live with the deputy; a handler mirrors the memory and CPU limits onto the incarnation";

@@ -7,7 +7,12 @@ namespace Mosix.Sandbox.Syscalls;
 /// <param name="Name">For logs and docs.</param>
 /// <param name="Traps">True for the classes whose calls must stop.</param>
 /// <param name="TrapUnknown">Whether numbers the table does not know stop too.</param>
-public sealed record TrapPolicy(string Name, Func<SyscallEntry, bool> Traps, bool TrapUnknown)
+/// <param name="SelfOnly">
+/// Whether untrapped calls that may name another process run natively only when they name the
+/// caller (<see cref="SyscallEntry.SelfArgs"/> all 0) and fail with EPERM otherwise: a guest's
+/// pids are home's, and the host's processes are none of its business.
+/// </param>
+public sealed record TrapPolicy(string Name, Func<SyscallEntry, bool> Traps, bool TrapUnknown, bool SelfOnly = false)
 {
     /// <summary>At home the process is where its files and relatives are: nothing needs to stop.</summary>
     public static TrapPolicy Home { get; } = new("home", _ => false, TrapUnknown: false);
@@ -20,7 +25,11 @@ public sealed record TrapPolicy(string Name, Func<SyscallEntry, bool> Traps, boo
     /// brought home or refused; and mmap, whose file mappings need the home's descriptors.
     /// </summary>
     public static TrapPolicy Guest { get; } = new("guest",
-        e => e.Class != SyscallClass.Local || e.Name == "mmap", TrapUnknown: true);
+        e => e.Class != SyscallClass.Local || e.Name == "mmap", TrapUnknown: true, SelfOnly: true);
+
+    /// <summary>The untrapped calls whose <see cref="SyscallEntry.SelfArgs"/> the filter checks under this policy.</summary>
+    public IEnumerable<SyscallEntry> SelfOnlyCalls() =>
+        SelfOnly ? SyscallTable.All.Where(e => e.SelfArgs.Count > 0 && !Traps(e)) : [];
 
     /// <summary>The numbers in <c>[0, limit)</c> that stop under this policy.</summary>
     public IEnumerable<int> TrappedNumbers(int limit)

@@ -8,7 +8,7 @@ namespace Mosix.Tests.Sandbox;
 /// </summary>
 internal static class BpfInterpreter
 {
-    public static uint Run(SockFilter[] program, uint arch, uint nr)
+    public static uint Run(SockFilter[] program, uint arch, uint nr, params ulong[] args)
     {
         uint accumulator = 0;
         for (int pc = 0, steps = 0; pc < program.Length; pc++, steps++)
@@ -23,6 +23,7 @@ internal static class BpfInterpreter
                     {
                         0 => nr,
                         4 => arch,
+                        >= 16 and < 64 when insn.K % 4 == 0 => ArgWord(args, insn.K),
                         _ => throw new InvalidOperationException($"load of offset {insn.K}"),
                     };
                     break;
@@ -35,5 +36,13 @@ internal static class BpfInterpreter
             }
         }
         throw new InvalidOperationException("the program ran off its end");
+    }
+
+    /// <summary>A 32-bit word of seccomp_data.args (u64 each, from offset 16, little-endian); absent arguments are 0.</summary>
+    private static uint ArgWord(ulong[] args, uint offset)
+    {
+        int index = (int)(offset - 16) / 8;
+        ulong value = index < args.Length ? args[index] : 0;
+        return (offset - 16) % 8 == 0 ? (uint)value : (uint)(value >> 32);
     }
 }
