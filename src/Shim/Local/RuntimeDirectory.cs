@@ -1,43 +1,62 @@
 namespace Mosix.Shim.Local;
 
 /// <summary>
-/// Where a user's Mosix processes put their local control sockets: <c>$XDG_RUNTIME_DIR/mosix</c>,
-/// or <c>/tmp/mosix-UID</c>; created owner-only (0700), so other users can neither connect nor list.
+/// Where a user's Mosix processes put their local control sockets (mosrun's, found by migrate,
+/// mosps, moskillall, native and the agent's balancer). The first of these that is the user's own
+/// private folder (<see cref="FolderTrust"/>), or can be made so:
+/// <list type="number">
+/// <item><c>$XDG_RUNTIME_DIR/mosix</c>, when XDG_RUNTIME_DIR is set and is the user's own 0700 folder;</item>
+/// <item><c>/tmp/mosix-UID</c>, unless somebody else made it first (or opened it up);</item>
+/// <item><c>~/.mosix/run</c>, which no other user can make.</item>
+/// </list>
 /// </summary>
+/// <remarks>
+/// Every command decides the same way from the same state, so all of them find the same folder:
+/// a squatted /tmp/mosix-UID makes each of them use the one under the user's home instead.
+/// </remarks>
 public static class RuntimeDirectory
 {
     public static string Path()
     {
-        string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        string root = !string.IsNullOrEmpty(xdg) && Directory.Exists(xdg)
-            ? System.IO.Path.Combine(xdg, "mosix")
-            : $"/tmp/mosix-{CurrentUid()}";
-        return root;
+        foreach (string candidate in Candidates())
+        {
+            if (FolderTrust.IsOwnPrivateFolder(candidate) is null or true)
+                return candidate;
+        }
+        return HomeFallback();
     }
 
-    /// <summary>Creates the folder owner-only if missing; refuses one that another user owns or others can enter.</summary>
+    /// <summary>Creates the folder owner-only if missing; refuses one that turned out not to be the user's own.</summary>
     public static string Ensure()
     {
-        string path = Path();
-        if (!Directory.Exists(path))
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            string path = Path();
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute)) != 0)
-            throw new IOException($"{path} is open to other users; remove it or make it 0700");
-        return path;
+            if (FolderTrust.IsOwnPrivateFolder(path) == true)
+                return path;
+            // Somebody made it between our look and our mkdir: the next look passes it by.
+        }
+        throw new IOException($"no private folder for control sockets: {Path()} is not yours alone (0700); remove it");
     }
 
     /// <summary>The control socket of the process with pid <paramref name="pid"/> under mosrun.</summary>
     public static string ProcessSocket(int pid) => System.IO.Path.Combine(Path(), $"process-{pid}.sock");
 
-    private static uint CurrentUid()
+    private static IEnumerable<string> Candidates()
     {
-        // The owner of /proc/self is the real uid; no P/Invoke needed in the Shim.
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("Uid:", StringComparison.Ordinal))
-                return uint.Parse(line.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-        }
-        return 0;
+        string? xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        if (!string.IsNullOrEmpty(xdg) && FolderTrust.IsOwnPrivateFolder(xdg) == true)
+            yield return System.IO.Path.Combine(xdg, "mosix");
+        yield return $"/tmp/mosix-{FolderTrust.CurrentUid()}";
+    }
+
+    private static string HomeFallback()
+    {
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        string dotMosix = System.IO.Path.Combine(home, ".mosix");
+        if (!Directory.Exists(dotMosix))
+            Directory.CreateDirectory(dotMosix, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return System.IO.Path.Combine(dotMosix, "run");
     }
 }
