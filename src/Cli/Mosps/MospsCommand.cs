@@ -15,30 +15,46 @@ internal static class MospsCommand
     public const string Name = "mosps";
 
     /// <summary>One process: its home pid, the node it runs on ("here" at home), running/migrating/stopped, its command.</summary>
-    private sealed record Entry(int Pid, string Where, string State, string Command);
+    private sealed record Entry(int Pid, string Where, string State, string Command)
+    {
+        /// <summary>The process's last good checkpoint of this run (asked only for --checkpoints and --json).</summary>
+        public string? Checkpoint { get; init; }
+    }
 
     public static int Run(string[] args)
     {
         var help = new HelpOption("--help");
-        var json = new Option<bool>("--json") { Description = "Print the list as JSON" };
-        var command = new Command(Name, "List your processes under Mosix, where each runs and its state (running, migrating, frozen, stopped)") { help, json };
+        var json = new Option<bool>("--json") { Description = "Print the list as JSON (with each process's last checkpoint)" };
+        var checkpoints = new Option<bool>("--checkpoints") { Description = "Add each process's last good checkpoint of this run (or none)" };
+        var command = new Command(Name, "List your processes under Mosix, where each runs and its state (running, migrating, frozen, stopped)") { help, json, checkpoints };
         var parsed = command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.GetResult(help) is not null)
             return parsed.Invoke();
         if (parsed.Errors.Count > 0)
             return Fail.With(Name, $"{parsed.Errors[0].Message.TrimEnd('.')} (see '{Name} --help')", Fail.Usage);
 
-        var entries = Collect();
+        bool withImages = parsed.GetValue(json) || parsed.GetValue(checkpoints);
+        var entries = Collect(withImages);
         if (parsed.GetValue(json))
             return WriteJson(entries);
-        Console.Out.WriteLine($"{"PID",7}  {"WHERE",-16}  {"STATE",-9}  COMMAND");
+        if (!withImages)
+        {
+            Console.Out.WriteLine($"{"PID",7}  {"WHERE",-16}  {"STATE",-9}  COMMAND");
+            foreach (var e in entries)
+                Console.Out.WriteLine($"{e.Pid,7}  {e.Where,-16}  {e.State,-9}  {e.Command}");
+            return 0;
+        }
+        // The checkpoint before the command, which may hold blanks; a path with blanks is quoted.
+        Console.Out.WriteLine($"{"PID",7}  {"WHERE",-16}  {"STATE",-9}  {"CHECKPOINT",-24}  COMMAND");
         foreach (var e in entries)
-            Console.Out.WriteLine($"{e.Pid,7}  {e.Where,-16}  {e.State,-9}  {e.Command}");
+            Console.Out.WriteLine($"{e.Pid,7}  {e.Where,-16}  {e.State,-9}  {Quoted(e.Checkpoint ?? "none"),-24}  {e.Command}");
         return 0;
     }
 
     /// <summary>Asks every mosrun's control socket; sockets of mosruns that died unanswered are skipped.</summary>
-    private static List<Entry> Collect()
+    private static string Quoted(string path) => path.Contains(' ') ? $"'{path}'" : path;
+
+    private static List<Entry> Collect(bool withImages)
     {
         var entries = new List<Entry>();
         foreach (string socket in Jobs.Mosruns.Sockets())
@@ -53,7 +69,11 @@ internal static class MospsCommand
             if (parts is not { Length: 4 } || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
                 continue;
             string where = parts[0] == "home" ? "here" : parts[0];
-            entries.Add(new Entry(pid, where, parts[1] is "migrating" or "frozen" ? parts[1] : "running", parts[3]));
+            string? image = withImages ? Jobs.Mosruns.Ask(socket, "lastimage") : null;
+            entries.Add(new Entry(pid, where, parts[1] is "migrating" or "frozen" ? parts[1] : "running", parts[3])
+            {
+                Checkpoint = image is null or "none" ? null : image,
+            });
         }
         return entries.OrderBy(e => e.Pid).ToList();
     }
@@ -87,6 +107,10 @@ internal static class MospsCommand
             json.WriteString("where", e.Where);
             json.WriteString("state", e.State);
             json.WriteString("command", e.Command);
+            if (e.Checkpoint is { } image)
+                json.WriteString("checkpoint", image);
+            else
+                json.WriteNull("checkpoint");
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -29,7 +29,71 @@ internal sealed class MosrunSession : IDisposable
         Relocation = new Relocation(supervisor, unserved, restart);
         _endpoint = ControlEndpoint.Open(supervisor.RootPid, HandleAsync);
         if (every is { } period)
-            _periodic = new Timer(_ => _ = CheckpointAsync("mosrun -A", CheckpointAction.Continue), null, period, period);
+        {
+            _periodic = new Timer(_ => _ = PeriodicCheckpointAsync(), null, period, period);
+            _ = SayIfCannotCheckpointAsync();
+        }
+    }
+
+    /// <summary>Why the last periodic checkpoint could not be taken; null while they succeed.</summary>
+    private string? _periodicTrouble;
+    private readonly Lock _troubleLock = new();
+
+    /// <summary>
+    /// <c>-A</c>: one checkpoint every period. One that cannot be taken says why on stderr, once,
+    /// and again only when the reason changes; the first that succeeds after says so.
+    /// </summary>
+    private async Task PeriodicCheckpointAsync()
+    {
+        // Away (or moving), the latest image is the one the move took; periodic ones go on at home.
+        if (Relocation.Where is not null || Relocation.Moving)
+            return;
+        if (FolderTrouble() is { } folder)
+        {
+            SayPeriodicTrouble(folder);
+            return;
+        }
+        var reply = await CheckpointAsync("mosrun -A", CheckpointAction.Continue);
+        if (reply.Ok)
+        {
+            lock (_troubleLock)
+            {
+                if (_periodicTrouble is null)
+                    return;
+                _periodicTrouble = null;
+            }
+            Console.Error.WriteLine($"mosrun: -A: periodic checkpoints are taken again ({LastImage})");
+            return;
+        }
+        SayPeriodicTrouble(reply.Message);
+    }
+
+    /// <summary>-A on a process that cannot be checkpointed (or with nowhere to write) says so at once, not a period later.</summary>
+    private async Task SayIfCannotCheckpointAsync()
+    {
+        await _supervisor.Executed;
+        if ((FolderTrouble() ?? Checkpointer.Obstacle(_supervisor.RootPid, _supervisor.TaskCount)) is { } why)
+            SayPeriodicTrouble(why);
+    }
+
+    /// <summary>Why no image can be written where -C says, or null.</summary>
+    private string? FolderTrouble()
+    {
+        string folder = Path.GetDirectoryName(_names.BasePath)!;
+        return !Directory.Exists(folder) ? $"the image folder {folder} does not exist"
+            : !Sandbox.Interop.Access.CanWrite(folder) ? $"the image folder {folder} is not writable"
+            : null;
+    }
+
+    private void SayPeriodicTrouble(string reason)
+    {
+        lock (_troubleLock)
+        {
+            if (reason == _periodicTrouble)
+                return;
+            _periodicTrouble = reason;
+        }
+        Console.Error.WriteLine($"mosrun: -A: no periodic checkpoint: {reason}");
     }
 
     /// <summary>Set when the process was ended by <c>chkexit</c>: the image that now stands for it.</summary>
@@ -55,6 +119,8 @@ internal sealed class MosrunSession : IDisposable
         ["continue"] => Continue(),
         // The job id of mosrun -J ("" for none): moskillall and migrate -j pick members by it.
         ["job"] => new ControlLine.Reply(true, _job),
+        // The latest good checkpoint of this run ("none"); mosps --checkpoints shows it.
+        ["lastimage"] => new ControlLine.Reply(true, LastImage ?? "none"),
         // WHERE STATE PID COMMAND (the command last: it may hold blanks); mosps reads it.
         ["status"] => new ControlLine.Reply(true, $"{Relocation.Where ?? "home"} {(Volatile.Read(ref _frozen) == 1 ? "frozen" : Relocation.State)} {_supervisor.RootPid} {ProcessStatus.Comm(_supervisor.RootPid) ?? "?"}"),
         _ => new ControlLine.Reply(false, $"unknown request '{request}'"),

@@ -31,6 +31,27 @@ public static class Checkpointer
         return Take(tracee, tracedProcesses, () => ImageWriter.Create(path), takenBy, forMigration);
     }
 
+    /// <summary>
+    /// Why a file checkpoint of <paramref name="pid"/> would be refused now, or null; asked while
+    /// it runs (/proc only), so that <c>mosrun -A</c> can say so at once.
+    /// </summary>
+    public static string? Obstacle(int pid, int tracedProcesses)
+    {
+        try
+        {
+            Checkpointability.Check(pid, tracedProcesses, MemoryMap.Read(pid), forMigration: false);
+            return null;
+        }
+        catch (CheckpointRefusedException e)
+        {
+            return e.Message;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // it ended meanwhile: nothing to say
+        }
+    }
+
     /// <summary>Takes the image into whatever <paramref name="openWriter"/> makes (a migration's: the channel).</summary>
     public static CheckpointResult Take(Tracee tracee, int tracedProcesses, Func<IImageSink> openWriter, string takenBy, bool forMigration)
     {

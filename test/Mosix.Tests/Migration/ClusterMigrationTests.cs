@@ -475,7 +475,7 @@ public sealed class ClusterMigrationTests
     [Test]
     public void AfterTheNodeIsLostTheRestartDeliversNoLineTwice()
     {
-        var lost = StartMemberToLose("node6");
+        var lost = StartMemberToLose("node-lost1");
         string[] program = [RepoPaths.TestProgram("paced_lines"), "250", "20"];
         var native = NativeAndAtHome(program, Options());
         string images = Path.Combine(_scratch.Work, "job");
@@ -483,7 +483,7 @@ public sealed class ClusterMigrationTests
         using var run = Mosrun(program, "-C", images, "-A", "0.005");
         AgentProcess.WaitFor(() => File.Exists(images + ".1"), Patience, () => "no periodic checkpoint");
         run.WaitForStdout("line 30 of");
-        Assert.That(Migrate(run, "node6"), Does.StartWith("moved to node6"));
+        Assert.That(Migrate(run, "node-lost1"), Does.StartWith("moved to node-lost1"));
         run.WaitForStdout("line 90 of");
         Lose(lost);
         var result = run.WaitForExit();
@@ -491,19 +491,19 @@ public sealed class ClusterMigrationTests
         {
             Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), "each line once, in order");
             Assert.That(result.ExitCode, Is.EqualTo(native.ExitCode));
-            Assert.That(result.StderrText, Does.Match(@"^mosrun: lost the process on node6 \(.*\); restarted at home from its checkpoint .*job\.\d+\n$"));
+            Assert.That(result.StderrText, Does.Match(@"^mosrun: lost the process on node-lost1 \(.*\); restarted at home from its checkpoint .*job\.\d+\n$"));
         });
     }
 
     [Test]
     public void ARestartThatWritesOtherBytesSaysSoOnceAndDeliversThem()
     {
-        var lost = StartMemberToLose("node7");
+        var lost = StartMemberToLose("node-lost2");
         string said = _scratch.WriteFile("work/said.txt", "before\n");
         string[] program = [RepoPaths.TestProgram("paced_lines"), "150", "20", said];
         using var run = Mosrun(program, "-C", Path.Combine(_scratch.Work, "job"), "-A", "10");
         run.WaitForStdout("line 20 of");
-        Assert.That(Migrate(run, "node7"), Does.StartWith("moved to node7"));
+        Assert.That(Migrate(run, "node-lost2"), Does.StartWith("moved to node-lost2"));
         run.WaitForStdout("line 50 of");
         // What the process reads after the move changes: run again from the move, it writes other lines.
         File.WriteAllText(said + ".new", "after\n");
@@ -517,7 +517,7 @@ public sealed class ClusterMigrationTests
         {
             Assert.That(result.ExitCode, Is.EqualTo(5));
             Assert.That(errors, Has.Length.EqualTo(2), result.StderrText);
-            Assert.That(errors[0], Does.StartWith("mosrun: lost the process on node7 ("));
+            Assert.That(errors[0], Does.StartWith("mosrun: lost the process on node-lost2 ("));
             Assert.That(errors[1], Does.StartWith("mosrun: the restarted process wrote other bytes to descriptor 1"));
             Assert.That(lines[^1], Is.EqualTo("line 150 of 150 after"), "the restarted run's output delivered to its end");
             Assert.That(lines, Has.Length.GreaterThan(150), "the lines since the move: as first written, and as written again");
