@@ -46,7 +46,7 @@ public sealed class RestoreException(RestoreStage stage, string message, Excepti
 /// read whose SHA-256 is the image's (home's); else the restore fails and the process stays home.</param>
 /// <param name="HostsGuest">
 /// True for a guest's arrival on this node: the image is another node's word, so every file it
-/// maps must be one any user of this node may read (<see cref="HostFiles"/>); never this node's
+/// maps must be one any user of this node may read (<see cref="Sandbox.Forwarding.NodeCopies.AnybodyMayRead"/>); never this node's
 /// private files.
 /// </param>
 public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true,

@@ -18,7 +18,7 @@ internal static class RestoreValidation
         {
             // A guest's image is home's word: it may name only what anybody here may read, and
             // must say which version of it (size, modification time) it expects.
-            if (options.HostsGuest && (mapping.File is null || !HostFiles.AnybodyMayRead(mapping.Path)))
+            if (options.HostsGuest && (mapping.File is null || !Sandbox.Forwarding.NodeCopies.AnybodyMayRead(mapping.Path)))
                 Fail($"{mapping.Path}, mapped by the process, is not a file that every user of this node may read");
             var now = FileStat.Of(mapping.Path);
             if (now is null)

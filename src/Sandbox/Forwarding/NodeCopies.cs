@@ -37,9 +37,10 @@ public static class NodeCopies
 
     /// <summary>
     /// A regular file with o+r, reached through directories with o+x and no symbolic link on the
-    /// way (home's path is canonical; a link here could lead where others may not go).
+    /// way (home's path is canonical; a link here could lead where others may not go). The one
+    /// rule of what a guest may see of its host's files, for a mapping away and for a restore.
     /// </summary>
-    private static bool AnybodyMayRead(string path)
+    public static bool AnybodyMayRead(string path)
     {
         try
         {
