@@ -65,6 +65,22 @@ build() {
     say "built: ${COMMANDS[*]/#/bin/} bin/mosixd"
 }
 
+# The failed tests again, by name with the first lines of their message, just above the totals:
+# a long run's log is often kept only by its tail.
+list_failures() {
+    python3 - "$1" <<'PY' || true
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+root = ET.parse(sys.argv[1]).getroot()
+print("failed tests:")
+for r in root.iterfind(".//t:UnitTestResult", ns):
+    if r.get("outcome") != "Failed":
+        continue
+    message = r.findtext(".//t:Message", default="", namespaces=ns).strip().splitlines()
+    print(f"  {r.get('testName')}: " + " / ".join(message[:4])[:600])
+PY
+}
+
 run_tests() {
     ensure_test_tools
     local results="$ROOT/test/Mosix.Tests/TestResults" status=0
@@ -78,6 +94,7 @@ run_tests() {
         passed=$(grep -o '<Counters [^>]*' "$trx" | grep -oE ' passed="[0-9]+"' | grep -oE '[0-9]+' || echo 0)
         failed=$(grep -o '<Counters [^>]*' "$trx" | grep -oE ' failed="[0-9]+"' | grep -oE '[0-9]+' || echo 0)
     fi
+    [ -f "$trx" ] && [ "$failed" != 0 ] && list_failures "$trx"
     rm -rf "$results"
     if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
     echo "$passed passed, $failed failed"
