@@ -56,8 +56,10 @@ public sealed class Balancer : BackgroundService
     private async Task RoundAsync()
     {
         var now = DateTimeOffset.UtcNow;
-        var processes = _processes.Snapshot();
-        await Task.WhenAll(processes.Where(p => !p.Moving).Select(p => Task.Run(() => MosrunDoor.Poll(p, _options.Name, now))));
+        var programs = _processes.Snapshot();
+        await Task.WhenAll(programs.Select(p => Task.Run(() => MosrunDoor.Poll(p, _options.Name, now))));
+        // Every process of every tree is placed on its own (a program's children too).
+        var processes = programs.SelectMany(p => p.Tree()).ToList();
 
         var nodes = Nodes();
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -71,7 +73,7 @@ public sealed class Balancer : BackgroundService
         if (_options.LocalStay)
             return;
         var placed = processes.Where(p => p.Where is not null).Select(p => new PlacedProcess(p.Pid, p.Where!, p.Memory,
-            now - p.Started, now - p.ArrivedAt, p.AutoMigrate && !p.Moving && p.State is "running" or "away")).ToList();
+            now - p.Started, now - p.ArrivedAt, p.AutoMigrate && !p.Moving && p.State is "running" or "away" && p.MayBeBusy(_options.Name))).ToList();
         foreach (var move in PlacementPolicy.Balance(nodes, _options.Name, placed, Settings))
             Start(processes.First(p => p.Pid == move.ProcessId), move);
     }

@@ -72,4 +72,44 @@ public sealed class HomeProcess(int pid, string controlSocket, bool autoMigrate,
     public bool Moving { get; set; }
 
     public long Memory => StatedMemory > 0 ? StatedMemory : MeasuredMemory;
+
+    /// <summary>
+    /// The share of a core it used between the last two polls at home; null until measured (or
+    /// while away, where its node's load tells instead). A shell waiting for its children uses
+    /// none: moving it would gain nothing.
+    /// </summary>
+    public double? CpuShare { get; private set; }
+
+    private TimeSpan _lastCpu;
+    private DateTimeOffset _lastCpuAt;
+
+    /// <summary>Notes its CPU time at <paramref name="now"/> (seen at home); null when it is away.</summary>
+    public void SawCpu(TimeSpan? cpu, DateTimeOffset now)
+    {
+        if (cpu is not { } used)
+        {
+            CpuShare = null;
+            _lastCpuAt = default;
+            return;
+        }
+        if (_lastCpuAt != default && now > _lastCpuAt)
+            CpuShare = (used - _lastCpu).TotalSeconds / (now - _lastCpuAt).TotalSeconds;
+        (_lastCpu, _lastCpuAt) = (used, now);
+    }
+
+    /// <summary>True unless it was seen at home using almost no CPU (or not seen yet at all).</summary>
+    public bool MayBeBusy(string homeNode) => Where != homeNode || CpuShare is >= 0.25;
+
+    /// <summary>
+    /// The other processes of its tree (its program's children and theirs), each placed on its own;
+    /// learnt from its mosrun's "members" by the balancer's polls. Only the registered program has any.
+    /// </summary>
+    public Dictionary<int, HomeProcess> Descendants { get; } = [];
+
+    /// <summary>This process and its descendants.</summary>
+    public IEnumerable<HomeProcess> Tree() => Descendants.Count == 0 ? [this] : Descendants.Values.Prepend(this);
+
+    /// <summary>A process of this one's tree, reached through the same mosrun, with its wishes (-l/-L, -J).</summary>
+    public HomeProcess Descendant(int pid, string command, DateTimeOffset started) =>
+        new(pid, ControlSocket, AutoMigrate, statedMemory: 0, Job, command, started);
 }

@@ -40,7 +40,8 @@ internal static class MoskillallCommand
         int failed = 0;
         foreach (var member in members)
         {
-            if (ProcessSignals.Send(member.Pid, signal) != 0)
+            // A member that ended since the listing (a child its parent's signal ended first) is no failure.
+            if (ProcessSignals.Send(member.Pid, signal) is not (0 or -Errno.ESRCH))
             {
                 failed++;
                 Console.Error.WriteLine($"{Name}: could not signal process {member.Pid}");

@@ -12,7 +12,7 @@ internal static class Mosruns
 {
     private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(2);
 
-    /// <summary>One supervised program: its pid (the home pid) and its mosrun's socket.</summary>
+    /// <summary>One process of a supervised tree: its pid (the home pid) and its mosrun's socket.</summary>
     public sealed record Member(int Pid, string Socket);
 
     /// <summary>
@@ -24,11 +24,11 @@ internal static class Mosruns
         var found = new List<(Member, string)>();
         foreach (string socket in Sockets())
         {
-            if (Ask(socket, "status") is not { } status || Ask(socket, "job") is not { } job)
+            if (Ask(socket, "members") is not { } listing || Ask(socket, "job") is not { } job)
                 continue;
-            string[] parts = status.Split(' ', 4);
-            if (parts.Length >= 3 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
-                found.Add((new Member(pid, socket), job));
+            // Every process of the tree: a job is all that its programs created.
+            foreach (var entry in TreeListing.Parse(listing))
+                found.Add((new Member(entry.Pid, socket), job));
         }
         return found;
     }
@@ -40,13 +40,7 @@ internal static class Mosruns
     /// The control sockets of your mosruns, one per program: each is named by its program's pid,
     /// with an alias (a symbolic link) named by mosrun's, which is left out.
     /// </summary>
-    public static IEnumerable<string> Sockets()
-    {
-        string folder = RuntimeDirectory.Path();
-        if (!Directory.Exists(folder))
-            return [];
-        return Directory.EnumerateFiles(folder, "process-*.sock").Where(s => new FileInfo(s).LinkTarget is null);
-    }
+    public static IEnumerable<string> Sockets() => TreeAddress.AllSockets();
 
     /// <summary>One request to a mosrun; its answer, or null if it failed or nobody answered in time.</summary>
     public static string? Ask(string socket, string request)

@@ -76,20 +76,18 @@ internal static class MigrateCommand
         return 0;
     }
 
-    /// <summary>One request to the process's mosrun: its answer, or why there is none.</summary>
+    /// <summary>One request to the process's mosrun (that of the tree it belongs to): its answer, or why there is none.</summary>
     private static (bool Ok, string Message) Request(int target, string request)
     {
         try
         {
-            var reply = ControlLine.Ask(RuntimeDirectory.ProcessSocket(target), request, s_patience);
-            return (reply.Ok, reply.Message);
+            return TreeAddress.Ask(target, request, s_patience) is { } reply
+                ? (reply.Ok, reply.Message)
+                : (false, $"process {target} is not running under your mosrun");
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            string why = e is SocketException { SocketErrorCode: SocketError.AddressNotAvailable or SocketError.ConnectionRefused } || !File.Exists(RuntimeDirectory.ProcessSocket(target))
-                ? $"process {target} is not running under your mosrun"
-                : e.Message;
-            return (false, why);
+            return (false, e.Message);
         }
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.Globalization;
 using Mosix.Sandbox.Supervision;
+using Mosix.Shim.Local;
 
 namespace Mosix.Cli.Mosps;
 
@@ -19,6 +20,9 @@ internal static class MospsCommand
     {
         /// <summary>The process's last good checkpoint of this run (asked only for --checkpoints and --json).</summary>
         public string? Checkpoint { get; init; }
+
+        /// <summary>The pid of the process of its tree that created it; 0 for a program mosrun started.</summary>
+        public int Parent { get; init; }
     }
 
     public static int Run(string[] args)
@@ -64,16 +68,19 @@ internal static class MospsCommand
                 entries.Add(stopped);
                 continue;
             }
-            // WHERE STATE PID COMMAND (mosrun's status reply).
-            string[]? parts = Jobs.Mosruns.Ask(socket, "status")?.Split(' ', 4);
-            if (parts is not { Length: 4 } || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+            // Every process of the program's tree (mosrun's "members" reply).
+            if (Jobs.Mosruns.Ask(socket, "members") is not { } listing)
                 continue;
-            string where = parts[0] == "home" ? "here" : parts[0];
-            string? image = withImages ? Jobs.Mosruns.Ask(socket, "lastimage") : null;
-            entries.Add(new Entry(pid, where, parts[1] is "migrating" or "frozen" ? parts[1] : "running", parts[3])
+            foreach (var member in TreeListing.Parse(listing))
             {
-                Checkpoint = image is null or "none" ? null : image,
-            });
+                string where = member.Where == "home" ? "here" : member.Where;
+                string? image = withImages ? Jobs.Mosruns.Ask(socket, ControlLine.For(member.Pid, "lastimage")) : null;
+                entries.Add(new Entry(member.Pid, where, member.State is "migrating" or "frozen" ? member.State : "running", member.Command)
+                {
+                    Parent = member.ParentPid,
+                    Checkpoint = image is null or "none" ? null : image,
+                });
+            }
         }
         return entries.OrderBy(e => e.Pid).ToList();
     }
@@ -104,6 +111,7 @@ internal static class MospsCommand
         {
             json.WriteStartObject();
             json.WriteNumber("pid", e.Pid);
+            json.WriteNumber("parent", e.Parent);
             json.WriteString("where", e.Where);
             json.WriteString("state", e.State);
             json.WriteString("command", e.Command);

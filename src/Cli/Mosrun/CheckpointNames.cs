@@ -7,12 +7,31 @@ namespace Mosix.Cli.Mosrun;
 /// default <c>ckpt.PID</c> in the working directory). Numbering continues after the highest file
 /// already there, so an older image is never overwritten.
 /// </summary>
-internal sealed class CheckpointNames(string basePath)
+/// <param name="chosen">True when the user chose BASE (-C); false for the default ckpt.PID.</param>
+internal sealed class CheckpointNames(string basePath, bool chosen = true)
 {
     private readonly object _lock = new();
+    private readonly Dictionary<int, CheckpointNames> _members = [];
     private int _last = Highest(basePath);
 
     public string BasePath { get; } = Path.GetFullPath(basePath);
+
+    /// <summary>
+    /// The names for another process of the tree: its own <c>ckpt.PID</c> by default, or
+    /// <c>BASE-PID.N</c> under a chosen BASE, so no two processes' images share a name.
+    /// </summary>
+    public CheckpointNames ForMember(int pid)
+    {
+        lock (_lock)
+        {
+            if (!_members.TryGetValue(pid, out var names))
+            {
+                string folder = Path.GetDirectoryName(BasePath)!;
+                _members[pid] = names = new CheckpointNames(chosen ? $"{BasePath}-{pid}" : Path.Combine(folder, $"ckpt.{pid}"), chosen);
+            }
+            return names;
+        }
+    }
 
     public string Next()
     {

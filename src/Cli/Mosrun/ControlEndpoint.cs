@@ -20,6 +20,9 @@ internal sealed class ControlEndpoint : IDisposable
     private readonly Func<string, Task<ControlLine.Reply>> _handle;
     private Thread? _acceptor;
 
+    /// <summary>Requests being answered (not native ones, which last as long as their command).</summary>
+    private readonly List<Thread> _serving = [];
+
     /// <summary>Runs after a reply has been written (chkstop stops mosrun only then).</summary>
     public Action? AfterReply
     {
@@ -70,15 +73,22 @@ internal sealed class ControlEndpoint : IDisposable
             {
                 stream.Dispose();
             }
-            else if (request.StartsWith("native ", StringComparison.Ordinal))
-            {
-                // A command run outside supervision may last as long as the program: on its own
-                // thread, so that migrate and mosps still get their answers meanwhile.
-                new Thread(() => Serve(stream, request, afterReply: false)) { Name = "mosrun native", IsBackground = true }.Start();
-            }
             else
             {
-                Serve(stream, request, afterReply: true);
+                // Each request on a thread of its own: a move or a checkpoint of one process of the
+                // tree takes a while, and a command run outside supervision (native) as long as the
+                // program; migrate, mosps and the balancer still get their answers meanwhile.
+                bool native = request.StartsWith("native ", StringComparison.Ordinal);
+                var server = new Thread(() => Serve(stream, request, afterReply: !native)) { Name = "mosrun request", IsBackground = true };
+                if (!native)
+                {
+                    lock (_serving)
+                    {
+                        _serving.RemoveAll(t => !t.IsAlive);
+                        _serving.Add(server);
+                    }
+                }
+                server.Start();
             }
         }
     }
@@ -119,6 +129,12 @@ internal sealed class ControlEndpoint : IDisposable
         // before migrate has its answer).
         LocalSocket.Shutdown(_listener);
         _acceptor?.Join(TimeSpan.FromSeconds(10));
+        Thread[] serving;
+        lock (_serving)
+            serving = [.. _serving];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        foreach (var server in serving)
+            server.Join(TimeSpan.FromTicks(Math.Max(0, (deadline - DateTime.UtcNow).Ticks)));
         foreach (var path in _paths)
         {
             try { File.Delete(path); }

@@ -80,9 +80,9 @@ internal static class Launch
                 return failed;
 
             using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery, settings.Unserved, settings.Placement.Job);
-            if (settings.StartOn is { } place && StartPlace.MoveAtStart(session, place, settings.Force, settings.Placement.MemoryBytes) is { } refused)
+            if (settings.StartOn is { } place && StartPlace.MoveAtStart(session, supervisor, place, settings.Force, settings.Placement.MemoryBytes) is { } refused)
             {
-                supervisor.SignalRoot(Signals.SIGKILL);
+                supervisor.SignalAll(Signals.SIGKILL); // the children it may have started already too
                 session.Completion.GetAwaiter().GetResult();
                 return refused;
             }

@@ -167,5 +167,5 @@ internal sealed record MosrunSettings(string? SyscallLog, string? CheckpointBase
     /// <summary>-e, -w: what a call that cannot be served away from home becomes.</summary>
     public UnservedCallPolicy Unserved { get; init; }
 
-    public CheckpointNames NamesFor(int pid) => new(CheckpointBase ?? $"ckpt.{pid}");
+    public CheckpointNames NamesFor(int pid) => new(CheckpointBase ?? $"ckpt.{pid}", chosen: CheckpointBase is not null);
 }

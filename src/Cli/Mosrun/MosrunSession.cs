@@ -6,8 +6,9 @@ using Mosix.Shim.Local;
 namespace Mosix.Cli.Mosrun;
 
 /// <summary>
-/// One supervised program and what may happen to it while it runs: checkpoints asked for by
-/// <c>migrate</c> through the control socket, or every <c>-A</c> minutes.
+/// One supervised program, its process tree, and what may happen to each of its processes while
+/// it runs: moves, freezes and checkpoints asked for by <c>migrate</c> and the balancer through
+/// the control socket, and the root's checkpoints every <c>-A</c> minutes.
 /// </summary>
 internal sealed class MosrunSession : IDisposable
 {
@@ -17,7 +18,7 @@ internal sealed class MosrunSession : IDisposable
     private readonly Timer? _periodic;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly string _job;
-    private int _frozen;
+    private readonly ProcessTree _tree;
 
     public MosrunSession(Supervisor supervisor, CheckpointNames names, TimeSpan? every, UnservedCallPolicy unserved, string? job = null)
     {
@@ -26,7 +27,7 @@ internal sealed class MosrunSession : IDisposable
         _names = names;
         // With -A a move takes a checkpoint as it starts, which becomes the latest (docs/migration.md).
         var restart = new Migrator.Migration.RestartImages(() => LastImage, every is null ? null : names.Next, path => LastImage = path);
-        Relocation = new Relocation(supervisor, unserved, restart);
+        _tree = new ProcessTree(supervisor, unserved, restart);
         _endpoint = ControlEndpoint.Open(supervisor.RootPid, HandleAsync);
         if (every is { } period)
         {
@@ -53,7 +54,7 @@ internal sealed class MosrunSession : IDisposable
             SayPeriodicTrouble(folder);
             return;
         }
-        var reply = await CheckpointAsync("mosrun -A", CheckpointAction.Continue);
+        var reply = await CheckpointAsync(_tree.Root, "mosrun -A", CheckpointAction.Continue);
         if (reply.Ok)
         {
             lock (_troubleLock)
@@ -72,7 +73,8 @@ internal sealed class MosrunSession : IDisposable
     private async Task SayIfCannotCheckpointAsync()
     {
         await _supervisor.Executed;
-        if ((FolderTrouble() ?? Checkpointer.Obstacle(_supervisor.RootPid, _supervisor.TaskCount)) is { } why)
+        bool hasChildren = _supervisor.Members.Any(m => m.ParentPid == _supervisor.RootPid);
+        if ((FolderTrouble() ?? Checkpointer.Obstacle(_supervisor.RootPid, hasChildren)) is { } why)
             SayPeriodicTrouble(why);
     }
 
@@ -104,82 +106,130 @@ internal sealed class MosrunSession : IDisposable
     /// <summary>The latest checkpoint this session wrote, if any: what a lost node restarts the process from.</summary>
     public string? LastImage { get; private set; }
 
-    /// <summary>Where the process runs, and its moves.</summary>
-    public Relocation Relocation { get; }
+    /// <summary>Where the program (the root of the tree) runs, and its moves.</summary>
+    public Relocation Relocation => _tree.Root.Relocation;
 
-    private async Task<ControlLine.Reply> HandleAsync(string request) => request.Split(' ', 2) switch
+    /// <summary>Every process of the program's tree.</summary>
+    public ProcessTree Tree => _tree;
+
+    /// <summary>
+    /// One request of the control protocol (docs/protocol.md, "Local control"). <c>pid N REQUEST</c>
+    /// addresses process N of the tree; a request without it is the root's.
+    /// </summary>
+    private async Task<ControlLine.Reply> HandleAsync(string request)
     {
-        ["checkpoint"] => await CheckpointAsync("migrate checkpoint", CheckpointAction.Continue),
-        ["chkstop"] => await CheckpointAsync("migrate chkstop", CheckpointAction.Stop),
-        ["chkexit"] => await CheckpointAsync("migrate chkexit", CheckpointAction.Exit),
-        ["home"] => Relocation.BringHome(),
-        ["move", var node] => Relocation.MoveTo(node),
-        ["native", var pid] => NativeRequest.Serve(_supervisor.RootPid, pid),
-        ["freeze"] => Freeze(),
-        ["continue"] => Continue(),
-        // The job id of mosrun -J ("" for none): moskillall and migrate -j pick members by it.
-        ["job"] => new ControlLine.Reply(true, _job),
-        // The latest good checkpoint of this run ("none"); mosps --checkpoints shows it.
-        ["lastimage"] => new ControlLine.Reply(true, LastImage ?? "none"),
-        // WHERE STATE PID COMMAND (the command last: it may hold blanks); mosps reads it.
-        ["status"] => new ControlLine.Reply(true, $"{Relocation.Where ?? "home"} {(Volatile.Read(ref _frozen) == 1 ? "frozen" : Relocation.State)} {_supervisor.RootPid} {ProcessStatus.Comm(_supervisor.RootPid) ?? "?"}"),
-        _ => new ControlLine.Reply(false, $"unknown request '{request}'"),
-    };
+        var target = _tree.Root;
+        if (ControlLine.Addressed(request, out int pid, out string rest))
+        {
+            // mosrun's own pid stands for its program, as its socket's alias does.
+            var member = pid == Environment.ProcessId ? _tree.Root : _tree.Find(pid);
+            if (member is null)
+                return new ControlLine.Reply(false, $"process {pid} is not running under this mosrun");
+            (target, request) = (member, rest);
+        }
+        return request.Split(' ', 2) switch
+        {
+            ["checkpoint"] => await CheckpointAsync(target, "migrate checkpoint", CheckpointAction.Continue),
+            ["chkstop"] => await CheckpointAsync(target, "migrate chkstop", CheckpointAction.Stop),
+            ["chkexit"] => await CheckpointAsync(target, "migrate chkexit", CheckpointAction.Exit),
+            ["home"] => Chosen(target, target.Relocation.BringHome()),
+            ["move", var node] => Chosen(target, target.Relocation.MoveTo(node)),
+            ["native", var asking] => NativeRequest.Serve(_supervisor.RootPid, asking),
+            ["freeze"] => Freeze(target),
+            ["continue"] => Continue(target),
+            // The job id of mosrun -J ("" for none): moskillall and migrate -j pick members by it.
+            ["job"] => new ControlLine.Reply(true, _job),
+            // The latest good checkpoint of this run ("none"); mosps --checkpoints shows it.
+            ["lastimage"] => new ControlLine.Reply(true, target == _tree.Root ? LastImage ?? "none" : "none"),
+            // WHERE STATE PID COMMAND (the command last: it may hold blanks).
+            ["status"] => new ControlLine.Reply(true, StatusOf(target)),
+            // Every process of the tree, as TreeListing says; mosps, migrate -j and the balancer read it.
+            ["members"] => new ControlLine.Reply(true, TreeListing.Format(_tree.All().Select(m => new TreeListing.Entry(
+                m.Pid, m.ParentPid, m.Relocation.Where ?? "home", m.State, m.StartedAt, ProcessStatus.Comm(m.Pid) ?? "?")))),
+            _ => new ControlLine.Reply(false, $"unknown request '{request}'"),
+        };
+    }
+
+    private static string StatusOf(TreeProcess process) =>
+        $"{process.Relocation.Where ?? "home"} {process.State} {process.Pid} {ProcessStatus.Comm(process.Pid) ?? "?"}";
+
+    /// <summary>Somebody chose where the process runs: it no longer goes back to a node it came home from.</summary>
+    private static ControlLine.Reply Chosen(TreeProcess process, ControlLine.Reply reply)
+    {
+        if (reply.Ok)
+            process.Settle();
+        return reply;
+    }
 
     /// <summary>
     /// migrate PID freeze: the process stops, at home (brought back first if away), holding no
     /// core and no other node; mosrun goes on (the shell sees no stopped job). MOSIX also writes a
     /// frozen process's memory to disk; here it stays in memory, where the kernel may swap it.
     /// </summary>
-    private ControlLine.Reply Freeze()
+    private ControlLine.Reply Freeze(TreeProcess process)
     {
-        if (Interlocked.CompareExchange(ref _frozen, 1, 0) == 1)
+        if (Interlocked.CompareExchange(ref process.Frozen, 1, 0) == 1)
             return new ControlLine.Reply(true, "the process is frozen already");
-        if (Relocation.Where is not null && Relocation.BringHome() is { Ok: false } stuck)
+        if (process.Relocation.Where is not null && process.Relocation.BringHome() is { Ok: false } stuck)
         {
-            Volatile.Write(ref _frozen, 0);
+            Volatile.Write(ref process.Frozen, 0);
             return stuck;
         }
-        _supervisor.StopRootQuietly();
+        process.Settle();
+        if (process == _tree.Root)
+            _supervisor.StopRootQuietly();
+        else
+            _supervisor.Signal(process.Pid, Signals.SIGSTOP);
         return new ControlLine.Reply(true, "frozen at home; 'migrate PID continue' resumes it");
     }
 
-    private ControlLine.Reply Continue()
+    private ControlLine.Reply Continue(TreeProcess process)
     {
-        if (Interlocked.Exchange(ref _frozen, 0) == 0)
+        if (Interlocked.Exchange(ref process.Frozen, 0) == 0)
             return new ControlLine.Reply(false, "the process is not frozen");
-        _supervisor.SignalRoot(Signals.SIGCONT);
+        _supervisor.Signal(process.Pid, Signals.SIGCONT);
         return new ControlLine.Reply(true, "continued");
     }
 
-    /// <summary>Takes a checkpoint into the next BASE.N; the process keeps running if it fails.</summary>
-    public async Task<ControlLine.Reply> CheckpointAsync(string takenBy, CheckpointAction then)
+    /// <summary>
+    /// Takes a checkpoint of one process of the tree into the next BASE.N (the root's) or
+    /// BASE-PID.N (another's); the process keeps running if it fails.
+    /// </summary>
+    private async Task<ControlLine.Reply> CheckpointAsync(TreeProcess process, string takenBy, CheckpointAction then)
     {
-        if (Relocation.Where is { } node)
+        var relocation = process.Relocation;
+        if (relocation.Where is { } node)
             return new ControlLine.Reply(false, $"the process runs on {node}: bring it home first (migrate PID home)");
-        if (Relocation.Moving)
+        if (relocation.Moving)
             return new ControlLine.Reply(false, "the process is moving; try again once it has arrived");
+        bool root = process == _tree.Root;
         await _oneAtATime.WaitAsync();
         try
         {
-            string path = _names.Next();
-            var result = await _supervisor.WithStopped(_supervisor.RootPid, tracee =>
+            string path = root ? _names.Next() : _names.ForMember(process.Pid).Next();
+            var result = await _supervisor.WithStopped(process.Pid, tracee =>
             {
-                var taken = Checkpointer.Take(tracee, _supervisor.TaskCount, path, takenBy);
-                LastImage = taken.Path;
+                var taken = Checkpointer.Take(tracee, path, takenBy);
+                if (root)
+                    LastImage = taken.Path;
                 // Signalled while still stopped, so the process runs not one instruction past its
                 // image: anything it did after would happen again when the image is restarted.
                 if (then == CheckpointAction.Exit)
                 {
-                    EndedInto = taken.Path;
-                    _supervisor.SignalRoot(Signals.SIGKILL);
+                    if (root)
+                        EndedInto = taken.Path;
+                    _supervisor.Signal(process.Pid, Signals.SIGKILL);
                 }
-                else if (then == CheckpointAction.Stop)
+                else if (then == CheckpointAction.Stop && root)
                 {
                     // The program stops now; mosrun stops along once migrate has its answer.
                     _supervisor.StopRootQuietly();
                     if (_endpoint is not null)
                         _endpoint.AfterReply = () => ProcessSetup.StopSelf(Signals.SIGSTOP);
+                }
+                else if (then == CheckpointAction.Stop)
+                {
+                    _supervisor.Signal(process.Pid, Signals.SIGSTOP); // that process alone; the tree goes on
                 }
                 return taken;
             });
@@ -200,6 +250,7 @@ internal sealed class MosrunSession : IDisposable
     {
         _periodic?.Dispose();
         _endpoint?.Dispose();
+        _tree.Dispose();
     }
 }
 

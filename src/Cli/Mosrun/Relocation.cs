@@ -7,10 +7,11 @@ using Mosix.Shim.Wire.Messages;
 namespace Mosix.Cli.Mosrun;
 
 /// <summary>
-/// Where a mosrun's process runs, and its moves: to another node through this node's agent
-/// (<c>migrate PID NODE</c>, <c>mosrun -rNODE</c>) and back (<c>migrate PID home</c>).
+/// Where one process of a mosrun's tree runs, and its moves: to another node through this node's
+/// agent (<c>migrate PID NODE</c>, <c>mosrun -rNODE</c>, the balancer) and back (<c>migrate PID home</c>).
 /// </summary>
-internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unserved, RestartImages restart)
+/// <param name="restart">The process's checkpoints for a lost node (the root's, with -A); null: none.</param>
+internal sealed class Relocation(Supervisor supervisor, int pid, UnservedCallPolicy unserved, RestartImages? restart)
 {
     private static readonly TimeSpan RoutePatience = TimeSpan.FromSeconds(30);
 
@@ -25,6 +26,19 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
         {
             lock (_lock)
                 return _away is { Ended.IsCompleted: false } away ? away.Node : null;
+        }
+    }
+
+    /// <summary>The process's pid (its home pid, wherever it runs).</summary>
+    public int Pid => pid;
+
+    /// <summary>The last stay away that ended, or the one under way: where it was, and whether a call brought it home.</summary>
+    public RemoteRun? LastStay
+    {
+        get
+        {
+            lock (_lock)
+                return _away;
         }
     }
 
@@ -72,15 +86,15 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
             var offer = new GuestOffer
             {
                 Node = node,
-                HomePid = (uint)supervisor.RootPid,
-                Command = ProcessStatus.Comm(supervisor.RootPid) ?? "?",
-                MemoryBytes = (ulong)(ProcessStatus.ResidentBytes(supervisor.RootPid) ?? 0),
+                HomePid = (uint)pid,
+                Command = ProcessStatus.Comm(pid) ?? "?",
+                MemoryBytes = (ulong)(ProcessStatus.ResidentBytes(pid) ?? 0),
             };
             var (frames, guest) = GuestRoute.Open(StateDirectory.Resolve(null), offer, RoutePatience);
             RemoteRun away;
             try
             {
-                away = RemoteRun.MoveAway(supervisor, frames, guest.Node, unserved, Notice, restart);
+                away = RemoteRun.MoveAway(supervisor, pid, frames, guest.Node, unserved, Notice, restart);
             }
             catch
             {
@@ -98,6 +112,10 @@ internal sealed class Relocation(Supervisor supervisor, UnservedCallPolicy unser
         catch (InvalidOperationException e) // the process ended meanwhile
         {
             return new ControlLine.Reply(false, e.Message);
+        }
+        catch (Sandbox.Tracing.TraceeGoneException)
+        {
+            return new ControlLine.Reply(false, $"process {pid} has exited");
         }
         finally
         {

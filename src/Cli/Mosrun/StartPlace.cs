@@ -14,9 +14,21 @@ internal static class StartPlace
     /// <summary>The value of <see cref="MosrunSettings.StartOn"/> that means -b.</summary>
     public const string Best = "\0best";
 
-    /// <summary>Null when the program runs where it should (or at home with -F); else mosrun's exit code.</summary>
-    public static int? MoveAtStart(MosrunSession session, string place, bool force, long memoryBytes)
+    /// <summary>
+    /// Null when the program runs where it should (or at home with -F), or ended before it could
+    /// move (mosrun then ends as it did); else mosrun's exit code. It moves once it has exec'd, so
+    /// what moves is the program, never mosrun's own start-up code.
+    /// </summary>
+    public static int? MoveAtStart(MosrunSession session, Sandbox.Supervision.Supervisor supervisor, string place, bool force, long memoryBytes)
     {
+        try
+        {
+            supervisor.Executed.GetAwaiter().GetResult();
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // it never started (its exec failed): mosrun says why, with the shell's status
+        }
         string? why = null;
         string? node = place == Best ? BestNode(memoryBytes, out why) : place;
         string problem;
@@ -28,7 +40,9 @@ internal static class StartPlace
         {
             var reply = session.Relocation.MoveTo(node);
             if (reply.Ok)
-                return null;
+                session.Tree.StartedOn(node);
+            if (reply.Ok || Ended(supervisor))
+                return null; // moved, or too short-lived to move: either way its own status is mosrun's
             problem = reply.Message;
         }
         if (force)
@@ -37,6 +51,21 @@ internal static class StartPlace
             return null;
         }
         return Fail.With(MosrunCommand.Name, $"{problem} (-F runs it at home instead)", 1);
+    }
+
+    /// <summary>
+    /// Whether the program ended during the move's attempt (a program that runs for less than a
+    /// move takes, like <c>echo</c>): its exit may still be on its way to the supervisor.
+    /// </summary>
+    private static bool Ended(Sandbox.Supervision.Supervisor supervisor)
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            if (supervisor.Completion.IsCompleted || Sandbox.Supervision.ProcessStatus.HasEnded(supervisor.RootPid))
+                return true;
+            Thread.Sleep(10);
+        }
+        return false;
     }
 
     /// <summary>The node placement would choose (the agent's answer, as mosbestnode prints it); null with <paramref name="why"/> when there is none, or when home is best (why null).</summary>

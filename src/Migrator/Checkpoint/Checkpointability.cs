@@ -1,4 +1,5 @@
 using Mosix.Sandbox.Memory;
+using Mosix.Sandbox.Tracing;
 
 namespace Mosix.Migrator.Checkpoint;
 
@@ -13,13 +14,19 @@ internal static class Checkpointability
     /// A migration's image: descriptors stay open in the deputy at home, whatever they are, so
     /// sockets and pipes are no obstacle.
     /// </param>
-    public static void Check(int pid, int tracedProcesses, IReadOnlyList<Vma> areas, bool forMigration)
+    /// <param name="process">Its thread group, as its supervisor knows it (null: /proc alone is asked).</param>
+    /// <param name="hasChildren">Whether it has child processes (running, or not yet waited for).</param>
+    public static void Check(int pid, ThreadGroup? process, bool hasChildren, IReadOnlyList<Vma> areas, bool forMigration)
     {
+        if (process?.WhyNotAlone() is { } alone)
+            Refuse(alone);
         int threads = Directory.GetDirectories($"/proc/{pid}/task").Length;
         if (threads > 1)
             Refuse($"it has {threads} threads (only single-threaded processes can be checkpointed)");
-        if (tracedProcesses > 1)
-            Refuse("it has child processes (only a single process can be checkpointed)");
+        // A move leaves the children where they are, with the deputy (still their parent, at home);
+        // an image file cannot bring them back to life.
+        if (hasChildren && !forMigration)
+            Refuse("it has child processes (only a single process can be checkpointed; migrate moves it with its children left at home)");
         if (File.Exists($"/proc/{pid}/timers") && File.ReadAllText($"/proc/{pid}/timers").Length > 0)
             Refuse("it uses POSIX timers (timer_create)");
 

@@ -21,25 +21,24 @@ public sealed record CheckpointResult(string Path, long PageBytes, long MappedBy
 public static class Checkpointer
 {
     /// <param name="tracee">The process, stopped.</param>
-    /// <param name="tracedProcesses">How many tasks its supervisor follows: more than one means other processes or threads.</param>
     /// <param name="path">The image file to write (atomically: never half-written).</param>
     /// <param name="takenBy">Who asked, for the image's origin.</param>
     /// <param name="forMigration">The image of a migration: descriptors stay with the deputy, none is saved.</param>
-    public static CheckpointResult Take(Tracee tracee, int tracedProcesses, string path, string takenBy, bool forMigration = false)
+    public static CheckpointResult Take(Tracee tracee, string path, string takenBy, bool forMigration = false)
     {
         // The file is created only once the process is known to be checkpointable.
-        return Take(tracee, tracedProcesses, () => ImageWriter.Create(path), takenBy, forMigration);
+        return Take(tracee, () => ImageWriter.Create(path), takenBy, forMigration);
     }
 
     /// <summary>
     /// Why a file checkpoint of <paramref name="pid"/> would be refused now, or null; asked while
     /// it runs (/proc only), so that <c>mosrun -A</c> can say so at once.
     /// </summary>
-    public static string? Obstacle(int pid, int tracedProcesses)
+    public static string? Obstacle(int pid, bool hasChildren)
     {
         try
         {
-            Checkpointability.Check(pid, tracedProcesses, MemoryMap.Read(pid), forMigration: false);
+            Checkpointability.Check(pid, process: null, hasChildren, MemoryMap.Read(pid), forMigration: false);
             return null;
         }
         catch (CheckpointRefusedException e)
@@ -53,13 +52,14 @@ public static class Checkpointer
     }
 
     /// <summary>Takes the image into whatever <paramref name="openWriter"/> makes (a migration's: the channel).</summary>
-    public static CheckpointResult Take(Tracee tracee, int tracedProcesses, Func<IImageSink> openWriter, string takenBy, bool forMigration)
+    public static CheckpointResult Take(Tracee tracee, Func<IImageSink> openWriter, string takenBy, bool forMigration)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int pid = tracee.Tid;
 
         // 1. Refuse before touching anything: the process then goes on as if never asked.
-        Checkpointability.Check(pid, tracedProcesses, MemoryMap.Read(pid), forMigration);
+        bool hasChildren = tracee.Group is { } group ? group.Children().Count > 0 : false;
+        Checkpointability.Check(pid, tracee.Group, hasChildren, MemoryMap.Read(pid), forMigration);
 
         // 2. Who it is, and its registers, before anything is injected.
         var image = new ProcessImage

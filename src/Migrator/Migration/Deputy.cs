@@ -129,23 +129,61 @@ public sealed class Deputy : IDeputyRole
     }
 
     /// <summary>Runs a forwarded call inside the deputy and returns what its kernel answered.</summary>
+    /// <remarks>The tracer thread waits for the call: for calls that cannot block for long (tests).
+    /// A stay away uses <see cref="Begin"/>.</remarks>
     public ForwardedResult Execute(Tracee tracee, ForwardedCall call)
     {
-        using var remote = RemoteSyscalls.Enter(tracee, _syscall);
+        using var remote = Prepare(tracee, call);
+        ForwardedResult result;
+        using (var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize))
+            result = DeputyExecutor.Execute(remote, scratch, call);
+        return WithSignals(tracee, result);
+    }
+
+    /// <summary>
+    /// Starts a forwarded call inside the deputy and returns while it runs: a read of a pipe
+    /// another process of the tree writes, or a wait4 for a child, blocks until the tree's other
+    /// processes act, and the tracer thread must go on serving them meanwhile (docs/supervisor.md).
+    /// <paramref name="done"/> gets what the deputy's kernel answered, on the tracer thread.
+    /// </summary>
+    public void Begin(Tracee tracee, ForwardedCall call, Action<ForwardedResult> done, Action<Exception> failed)
+    {
+        var remote = Prepare(tracee, call);
+        var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize);
+        var laidOut = DeputyExecutor.LayOut(scratch, call);
+        tracee.InFlight = remote.Begin(call.Number, laidOut.Args,
+            ret =>
+            {
+                var result = DeputyExecutor.Collect(scratch, laidOut, ret);
+                remote.Dispose(); // the pause loop's registers again
+                done(WithSignals(tracee, result));
+            },
+            e =>
+            {
+                remote.Dispose();
+                failed(e);
+            });
+    }
+
+    private RemoteSyscalls Prepare(Tracee tracee, ForwardedCall call)
+    {
+        var remote = RemoteSyscalls.Enter(tracee, _syscall);
         ulong needed = DeputyExecutor.SpaceFor(call);
         if (needed > _scratchSize)
             Grow(remote, needed);
         // A move's interrupt that comes before the call has begun skips it (restarted wherever the
         // process then is): met there and kept for later, it would leave a blocking call deaf to it.
         remote.CancellingSignal = InterruptSignal;
-        ForwardedResult result;
-        using (var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize))
-            result = DeputyExecutor.Execute(remote, scratch, call);
+        return remote;
+    }
+
+    /// <summary>A signal that reached the deputy during the call (and may have cut it short) is the incarnation's.</summary>
+    private ForwardedResult WithSignals(Tracee tracee, ForwardedResult result)
+    {
         int signal = tracee.SignalToDeliver;
         if (signal == 0)
             return result;
-        // A signal reached the deputy during the call (and may have cut it short): it is the
-        // incarnation's, sent on before the result so that it is pending there when the call returns.
+        // Sent on before the result, so that it is pending there when the call returns.
         tracee.SignalToDeliver = 0;
         if (tracee.Owed.TryAbsorb(signal))
             return result; // a move cut it short: InterruptedBy 0, the call is made again

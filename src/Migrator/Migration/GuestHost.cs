@@ -74,7 +74,7 @@ public sealed class GuestHost
     /// <summary>Image in, restored, home told, Proceed awaited. False (and the stub gone) if any step fails.</summary>
     private bool Arrive(string restoreStub)
     {
-        _calls = new GuestSyscalls(_home, homePid: 0, files: _home) { TakeHome = entry => GoHome($"{entry.Name} is made at home") };
+        _calls = new GuestSyscalls(_home, homePid: 0, files: _home) { TakeHome = entry => GoHome($"{entry.Name} is made at home", entry.Name) };
         _calls.CannotServe += OnCannotServe;
         _calls.MappedWithHomesBytes += (path, why) => _log.WriteLine($"mosix guest: {path} mapped with home's bytes: {why}");
         try
@@ -200,25 +200,25 @@ public sealed class GuestHost
     }
 
     /// <summary>Starts taking the process home (asked by home, or for a call only home can make); false if it cannot go.</summary>
-    private bool GoHome(string reason)
+    private bool GoHome(string reason, string forCall = "")
     {
         if (_lost)
             return false;
         if (Interlocked.Exchange(ref _leaving, 1) == 1)
             return true; // on its way already
         _calls!.Leaving = true;
-        _ = _incarnation!.WithStopped(_incarnation.RootPid, tracee => TakeHome(tracee, reason));
+        _ = _incarnation!.WithStopped(_incarnation.RootPid, tracee => TakeHome(tracee, reason, forCall));
         return true;
     }
 
     /// <summary>On the tracer thread, the incarnation stopped: its image home, then its end here once home has it.</summary>
-    private bool TakeHome(Sandbox.Tracing.Tracee tracee, string reason)
+    private bool TakeHome(Sandbox.Tracing.Tracee tracee, string reason, string forCall)
     {
         _homeAnswer = new TaskCompletionSource<Restored>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
-            Send(MessageKind.GoingHome, new GoingHome { Reason = reason });
-            Checkpointer.Take(tracee, _incarnation!.TaskCount, () => new StreamedImage(_frames, "the channel home"), $"going home: {reason}", forMigration: true);
+            Send(MessageKind.GoingHome, new GoingHome { Reason = reason, ForCall = forCall });
+            Checkpointer.Take(tracee, () => new StreamedImage(_frames, "the channel home"), $"going home: {reason}", forMigration: true);
         }
         catch (Exception e) when (e is CheckpointRefusedException or ImageException or Sandbox.Injection.RemoteSyscallException)
         {
@@ -234,7 +234,7 @@ public sealed class GuestHost
             return false;
         }
         _wentHome = true;
-        _incarnation.SignalRoot(Signals.SIGKILL); // while stopped: not one instruction past its image
+        _incarnation!.SignalRoot(Signals.SIGKILL); // while stopped: not one instruction past its image
         return true;
     }
 

@@ -47,9 +47,10 @@ public sealed class RemoteRun
     private string? _imageAtMove;
     private OutputRecorder? _recorder;
 
-    private RemoteRun(Supervisor home, FrameStream frames, string node, Action<string> notice, RestartImages? restart)
+    private RemoteRun(Supervisor home, int pid, FrameStream frames, string node, Action<string> notice, RestartImages? restart)
     {
         _home = home;
+        Pid = pid;
         _frames = frames;
         Node = node;
         _notice = notice;
@@ -58,6 +59,12 @@ public sealed class RemoteRun
 
     /// <summary>The node the process runs on.</summary>
     public string Node { get; }
+
+    /// <summary>Its pid at home: the deputy's, which it keeps wherever it runs.</summary>
+    public int Pid { get; }
+
+    /// <summary>Set when it came home for a call only home can make (fork, exec): that call's name.</summary>
+    public string? CameHomeFor { get; private set; }
 
     /// <summary>What the move cost: bytes sent, and how long the process was frozen.</summary>
     public long ImageBytes { get; private set; }
@@ -68,23 +75,24 @@ public sealed class RemoteRun
     public Task<RemoteEnd> Ended => _end.Task;
 
     /// <summary>
-    /// Moves the process of <paramref name="home"/> to the guest at the other end of
-    /// <paramref name="frames"/> (a route through the agents, already accepted).
+    /// Moves process <paramref name="pid"/> of <paramref name="home"/>'s tree to the guest at the
+    /// other end of <paramref name="frames"/> (a route through the agents, already accepted). Its
+    /// children stay where they are: the deputy is still their parent.
     /// </summary>
     /// <param name="restart">The process's checkpoints (mosrun -C, -A), if any: a lost node then
     /// costs only the work since, as the process restarts from the latest at home. With -A the move
     /// takes one first, and output delivered after it is not delivered again by the restart.</param>
     /// <exception cref="MigrationException">The move failed; the process goes on at home.</exception>
-    public static RemoteRun MoveAway(Supervisor home, FrameStream frames, string node, UnservedCallPolicy unserved, Action<string> notice, RestartImages? restart = null)
+    public static RemoteRun MoveAway(Supervisor home, int pid, FrameStream frames, string node, UnservedCallPolicy unserved, Action<string> notice, RestartImages? restart = null)
     {
-        var run = new RemoteRun(home, frames, node, notice, restart);
+        var run = new RemoteRun(home, pid, frames, node, notice, restart);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            home.WithStopped(home.RootPid, tracee =>
+            home.WithStopped(pid, tracee =>
             {
                 run.TakeRestartPoint(tracee);
-                var taken = Checkpointer.Take(tracee, home.TaskCount, () => new StreamedImage(frames, $"the channel to {node}"), $"migrate to {node}", forMigration: true);
+                var taken = Checkpointer.Take(tracee, () => new StreamedImage(frames, $"the channel to {node}"), $"migrate to {node}", forMigration: true);
                 run.ImageBytes = taken.PageBytes;
                 var answer = frames.Read() ?? throw new MigrationException($"{node} closed the connection before restoring the process");
                 if (answer.Kind != MessageKind.Restored)
@@ -96,8 +104,8 @@ public sealed class RemoteRun
                 // (those are served on this thread), and if this side fails now the guest loses home and ends it.
                 frames.Write(MessageKind.Proceed, new Proceed { Unserved = (UnservedCalls)unserved });
                 run._deputy = Deputy.Become(tracee, run.PassOn);
-                run._direct = DirectCalls.For(home.RootPid);
-                run._files = DeputyFiles.For(home.RootPid);
+                run._direct = DirectCalls.For(pid);
+                run._files = DeputyFiles.For(pid);
                 return 0;
             }).GetAwaiter().GetResult();
         }
@@ -137,7 +145,7 @@ public sealed class RemoteRun
             request.TrySetResult($"lost {Node}: {e.Message}");
             return request.Task;
         }
-        _deputy?.Interrupt(_home.RootPid);
+        _deputy?.Interrupt(Pid);
         return request.Task;
     }
 
@@ -152,7 +160,7 @@ public sealed class RemoteRun
             return;
         try
         {
-            var taken = Checkpointer.Take(tracee, _home.TaskCount, restart.Next(), $"migrate to {Node} (restart point)");
+            var taken = Checkpointer.Take(tracee, restart.Next(), $"migrate to {Node} (restart point)");
             _imageAtMove = taken.Path;
             _recorder = OutputRecorder.At(tracee.Tid);
             restart.Taken(taken.Path);
@@ -196,16 +204,23 @@ public sealed class RemoteRun
         {
             loss = e.Message;
         }
-        catch (InvalidOperationException) when (_home.Completion.IsCompleted)
+        catch (InvalidOperationException) when (_home.Completion.IsCompleted || !_home.IsMember(Pid))
         {
             loss = "the home process is gone";
+        }
+        catch (Sandbox.Tracing.TraceeGoneException)
+        {
+            // The deputy was killed (kill -9 of the home pid): the process is gone; closing the
+            // channel ends the incarnation too.
+            Finish(RemoteEnd.Lost, "the process was killed at home");
+            return;
         }
         if (loss is not null && !_end.Task.IsCompleted)
         {
             if (_restart?.Latest is { } image && RestartFrom(image, loss))
                 return;
             _notice($"lost the process on {Node} ({loss}); it is ended");
-            _home.SignalRoot(9); // SIGKILL: the deputy cannot go on alone, and its parent must learn the process is gone
+            Sandbox.Interop.Libc.Kill(Pid, 9); // SIGKILL: the deputy cannot go on alone, and its parent must learn the process is gone
             Finish(RemoteEnd.Lost, "the process was lost");
         }
     }
@@ -216,7 +231,7 @@ public sealed class RemoteRun
         try
         {
             using var image = ImageReader.Open(path);
-            _home.RunStopped(_home.RootPid, tracee =>
+            _home.RunStopped(Pid, tracee =>
             {
                 // Its files as the image had them (reopened at their offsets), as mosrun -R does.
                 _deputy!.ComeHome(tracee, t => Restore.Restorer.Restore(t, image, Restore.RestoreOptions.Default));
@@ -260,7 +275,7 @@ public sealed class RemoteRun
                         ? quick
                         : Volatile.Read(ref _homeRequest) is not null
                             ? ForwardedResult.NotMadeForAMove
-                            : _home.RunStopped(_home.RootPid, tracee => _deputy!.Execute(tracee, call));
+                            : _home.RunInFlight<ForwardedResult>(Pid, (tracee, done, failed) => _deputy!.Begin(tracee, call, done, failed));
                 _recorder?.Saw(call, result);
                 _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
                 break;
@@ -279,11 +294,11 @@ public sealed class RemoteRun
                 var exit = frame.Read(GuestExit.Parser);
                 var outcome = new ExitOutcome(exit.ExitCode, (int)exit.Signal, exit.CoreDumped, 0);
                 // The deputy exits under the injection: the task faults or never finishes; either way it ends.
-                _ = _home.WithStopped(_home.RootPid, tracee => { _deputy!.End(tracee, outcome); return 0; });
+                _ = _home.WithStopped(Pid, tracee => { _deputy!.End(tracee, outcome); return 0; });
                 Finish(RemoteEnd.Ended, "the process ended");
                 break;
             case MessageKind.GoingHome:
-                ComeHome();
+                ComeHome(frame.Read(GoingHome.Parser).ForCall);
                 break;
             case MessageKind.StayingAway:
                 string why = frame.Read(StayingAway.Parser).Message;
@@ -308,12 +323,12 @@ public sealed class RemoteRun
     private int _refusedOnce;
 
     /// <summary>The guest sends the process home: its image into the deputy, then it runs here.</summary>
-    private void ComeHome()
+    private void ComeHome(string forCall)
     {
         try
         {
             // Straight into the deputy as it arrives, on the tracer thread (the deputy stands still meanwhile).
-            _home.RunStopped(_home.RootPid, tracee =>
+            _home.RunStopped(Pid, tracee =>
             {
                 _deputy!.ComeHome(tracee, t => StreamedImage.ReceiveInto(t, _frames, Node, Restore.RestoreOptions.Migration));
                 return 0;
@@ -327,6 +342,7 @@ public sealed class RemoteRun
             return;
         }
         TryWrite(MessageKind.Restored, new Restored { Ok = true });
+        CameHomeFor = forCall.Length > 0 ? forCall : null;
         Finish(RemoteEnd.CameHome, null);
     }
 

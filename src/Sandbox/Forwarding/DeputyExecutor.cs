@@ -15,6 +15,16 @@ public static class DeputyExecutor
     /// <summary>Executes <paramref name="call"/>; <paramref name="scratch"/> must hold all its buffers.</summary>
     public static ForwardedResult Execute(RemoteSyscalls remote, RemoteScratch scratch, ForwardedCall call)
     {
+        var laidOut = LayOut(scratch, call);
+        return Collect(scratch, laidOut, remote.Syscall(call.Number, laidOut.Args));
+    }
+
+    /// <summary>A call's buffers in the scratch area, and its arguments pointed at them.</summary>
+    public sealed record LaidOut(ForwardedCall Call, ulong[] Args, IReadOnlyList<(CallBuffer Buffer, ulong Address)> Placed);
+
+    /// <summary>Writes the call's input buffers into <paramref name="scratch"/> and points its arguments there.</summary>
+    public static LaidOut LayOut(RemoteScratch scratch, ForwardedCall call)
+    {
         var entry = SyscallTable.Find(call.Number);
         var args = (ulong[])call.Args.Clone();
         var placed = new List<(CallBuffer Buffer, ulong Address)>();
@@ -43,10 +53,15 @@ public static class DeputyExecutor
             }
             placed.Add((buffer, address));
         }
+        return new LaidOut(call, args, placed);
+    }
 
-        long ret = remote.Syscall(call.Number, args);
+    /// <summary>What the kernel wrote into the call's output buffers, with its return value.</summary>
+    public static ForwardedResult Collect(RemoteScratch scratch, LaidOut laidOut, long ret)
+    {
+        var entry = SyscallTable.Find(laidOut.Call.Number);
         var outputs = new Dictionary<int, byte[]>();
-        foreach (var (buffer, address) in placed)
+        foreach (var (buffer, address) in laidOut.Placed)
         {
             if (buffer.Direction == BufferDirection.In)
                 continue;

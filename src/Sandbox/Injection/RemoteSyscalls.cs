@@ -160,28 +160,113 @@ public sealed class RemoteSyscalls : IDisposable
     {
         while (true)
         {
-            long r = Ptrace.Request(Ptrace.PTRACE_SINGLESTEP, _tracee.Tid);
-            if (r < 0)
+            if (Ptrace.Request(Ptrace.PTRACE_SINGLESTEP, _tracee.Tid) < 0)
                 throw new TraceeGoneException(_tracee.Tid);
             if (Wait.ForTid(_tracee.Tid, out int raw) < 0)
                 throw new TraceeGoneException(_tracee.Tid);
-            var status = new WaitStatus(raw);
-            if (!status.Stopped)
-                throw new TraceeGoneException(_tracee.Tid) { Status = status };
-            if (status.IsSignalDelivery && status.StopSignal == Libc.SIGTRAP)
-                return; // the step trap: the call is done
-            if (status.IsSignalDelivery && status.StopSignal is Libc.SIGSEGV or Libc.SIGBUS or Libc.SIGILL &&
-                Registers.Get(_tracee.Tid).Rip == _syscallAddress)
-                throw new InvalidOperationException($"the injected system call faulted (SIG{Libc.SignalName(status.StopSignal)}): the syscall instruction at 0x{_syscallAddress:x} is gone");
-            if (status.IsSignalDelivery && _tracee.SignalToDeliver == 0)
-                _tracee.SignalToDeliver = status.StopSignal; // someone else's signal: deliver it later
-            if (status.IsSignalDelivery && status.StopSignal == CancellingSignal && CancelBeforeEntry())
+            if (CallDoneAt(new WaitStatus(raw)))
                 return;
-            if (status.IsSignalDelivery && InterruptedHere())
-                return; // a blocking call cut short by that signal: its result is the restart code
-            // A seccomp stop for the injected call itself, or another signal: step on.
         }
     }
+
+    /// <summary>
+    /// Starts system call <paramref name="number"/> in the tracee and returns at once: the tracer
+    /// thread goes on serving the rest of the tree while the call blocks (a deputy's read of a pipe
+    /// or wait4 for a child, which only the other processes of the tree can end). The supervisor
+    /// hands each later stop of the tracee to the returned call (<see cref="InjectedCall"/>) until
+    /// it is done. Precondition as for <see cref="Syscall"/>; the tracee is resumed by this call.
+    /// </summary>
+    public InjectedCall Begin(long number, ReadOnlySpan<ulong> args, Action<long> finished, Action<Exception> failed)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var regs = _saved;
+        regs.SetSyscall(number, args);
+        regs.OrigRax = ulong.MaxValue;
+        regs.Rip = _syscallAddress;
+        Registers.Set(_tracee.Tid, regs);
+        var call = new InjectedCall(this, finished, failed);
+        StepOn();
+        return call;
+    }
+
+    /// <summary>One single step of the injected call.</summary>
+    internal void StepOn()
+    {
+        if (Ptrace.Request(Ptrace.PTRACE_SINGLESTEP, _tracee.Tid) < 0)
+            throw new TraceeGoneException(_tracee.Tid);
+    }
+
+    /// <summary>The call's result, once <see cref="CallDoneAt"/> said it is done.</summary>
+    internal long Result => (long)Registers.Get(_tracee.Tid).Rax;
+
+    /// <summary>
+    /// Whether the stop <paramref name="status"/> (of the tracee, during an injected call) ends
+    /// the call: the single step's trap, a cancelling signal before it began, or a signal that cut
+    /// a blocking call short. Another signal is kept for later (<see cref="Tracee.SignalToDeliver"/>).
+    /// </summary>
+    internal bool CallDoneAt(WaitStatus status)
+    {
+        if (!status.Stopped)
+            throw new TraceeGoneException(_tracee.Tid) { Status = status };
+        if (status.IsSignalDelivery && status.StopSignal == Libc.SIGTRAP)
+            return true; // the step trap: the call is done
+        if (status.IsSignalDelivery && status.StopSignal is Libc.SIGSEGV or Libc.SIGBUS or Libc.SIGILL &&
+            Registers.Get(_tracee.Tid).Rip == _syscallAddress)
+            throw new InvalidOperationException($"the injected system call faulted (SIG{Libc.SignalName(status.StopSignal)}): the syscall instruction at 0x{_syscallAddress:x} is gone");
+        if (status.IsSignalDelivery && _tracee.SignalToDeliver == 0)
+            _tracee.SignalToDeliver = status.StopSignal; // someone else's signal: deliver it later
+        if (status.IsSignalDelivery && status.StopSignal == CancellingSignal && CancelBeforeEntry())
+            return true;
+        if (status.IsSignalDelivery && InterruptedHere())
+            return true; // a blocking call cut short by that signal: its result is the restart code
+        // A seccomp stop for the injected call itself, or another signal: step on.
+        return false;
+    }
+}
+
+/// <summary>
+/// A system call injected into a tracee and not yet done (<see cref="RemoteSyscalls.Begin"/>):
+/// the supervisor's loop gives it each stop of its tracee until <see cref="Advance"/> says done,
+/// then <see cref="Complete"/> runs the caller's continuation on the tracer thread.
+/// </summary>
+public sealed class InjectedCall
+{
+    private readonly RemoteSyscalls _remote;
+    private readonly Action<long> _finished;
+    private readonly Action<Exception> _failed;
+
+    internal InjectedCall(RemoteSyscalls remote, Action<long> finished, Action<Exception> failed)
+    {
+        _remote = remote;
+        _finished = finished;
+        _failed = failed;
+    }
+
+    /// <summary>True when <paramref name="status"/> ends the call; else the tracee is stepped on.</summary>
+    /// <exception cref="TraceeGoneException">The tracee died meanwhile.</exception>
+    public bool Advance(WaitStatus status)
+    {
+        if (_remote.CallDoneAt(status))
+            return true;
+        _remote.StepOn();
+        return false;
+    }
+
+    /// <summary>Runs the continuation with the call's result (tracer thread, the tracee stopped).</summary>
+    public void Complete()
+    {
+        try
+        {
+            _finished(_remote.Result);
+        }
+        catch (Exception e) when (e is not TraceeGoneException)
+        {
+            _failed(e);
+        }
+    }
+
+    /// <summary>The call will never be done: the tracee is gone (or the call could not go on).</summary>
+    public void Fail(Exception why) => _failed(why);
 }
 
 /// <summary>An injected system call failed.</summary>

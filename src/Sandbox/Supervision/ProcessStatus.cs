@@ -33,6 +33,32 @@ public static class ProcessStatus
         }
     }
 
+    /// <summary>True when the process has ended: no such pid, or a zombie not yet waited for.</summary>
+    public static bool HasEnded(int pid) => Stat(pid) is not { State: not ('Z' or 'X') };
+
+    /// <summary>
+    /// The CPU time its threads have used (/proc/PID/stat utime + stime); null if it is gone.
+    /// </summary>
+    public static TimeSpan? CpuTime(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            // After the command name: state is field 3, utime and stime are fields 14 and 15.
+            string[] rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            long ticks = long.Parse(rest[11], System.Globalization.CultureInfo.InvariantCulture)
+                + long.Parse(rest[12], System.Globalization.CultureInfo.InvariantCulture);
+            return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>USER_HZ, the unit of /proc's CPU times: 100 on every Linux this runs on (x86-64).</summary>
+    private const int ClockTicksPerSecond = 100;
+
     /// <summary>The parent's pid, or 0 if the process is gone.</summary>
     public static int ParentOf(int pid) => Stat(pid)?.Parent ?? 0;
 

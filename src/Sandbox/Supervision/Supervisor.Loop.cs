@@ -66,6 +66,11 @@ public sealed partial class Supervisor
             tracee = new Tracee(tid, isRoot: false);
             _tracees[tid] = tracee;
         }
+        if (tracee.InFlight is { } call)
+        {
+            OnInjectedCallStop(tracee, call, status);
+            return;
+        }
         if (!status.Stopped)
         {
             OnGone(tracee, status);
@@ -81,7 +86,7 @@ public sealed partial class Supervisor
         {
             case 0: OnSignalDelivery(tracee, status.StopSignal); break;
             case Ptrace.PTRACE_EVENT_SECCOMP: OnSeccompStop(tracee); break;
-            case Ptrace.PTRACE_EVENT_FORK or Ptrace.PTRACE_EVENT_VFORK or Ptrace.PTRACE_EVENT_CLONE: OnNewTask(tracee); break;
+            case Ptrace.PTRACE_EVENT_FORK or Ptrace.PTRACE_EVENT_VFORK or Ptrace.PTRACE_EVENT_CLONE: OnNewTask(tracee, status.Event); break;
             case Ptrace.PTRACE_EVENT_EXEC: OnExec(tracee); break;
             case Ptrace.PTRACE_EVENT_STOP: OnEventStop(tracee, status); break;
             default: Resume(tracee); break; // EXIT, VFORK_DONE: nothing to do but go on

@@ -38,7 +38,9 @@ public sealed partial class Supervisor
         }
         RootPid = pid;
         _execErrFd = errFd;
-        _tracees[pid] = new Tracee(pid, isRoot: true);
+        var root = new Tracee(pid, isRoot: true);
+        _tracees[pid] = root;
+        AddRootGroup(root);
         Native.SpawnRelease(goFd);
     }
 

@@ -9,6 +9,7 @@ public sealed partial class Supervisor
     private void OnGone(Tracee tracee, WaitStatus status)
     {
         _tracees.Remove(tracee.Tid);
+        OnTaskGone(tracee); // first: whoever a failed request wakes sees the process gone from the tree
         FailPendingInterrupts(tracee);
         if (!tracee.IsRoot)
             return;
@@ -38,11 +39,15 @@ public sealed partial class Supervisor
         Resume(tracee);
     }
 
-    private void OnNewTask(Tracee parent)
+    private void OnNewTask(Tracee parent, int ptraceEvent)
     {
-        long child = Ptrace.GetEventMessage(parent.Tid);
-        if (child > 0 && !_tracees.ContainsKey((int)child))
-            _tracees[(int)child] = new Tracee((int)child, isRoot: false);
+        long childTid = Ptrace.GetEventMessage(parent.Tid);
+        if (childTid > 0)
+        {
+            if (!_tracees.TryGetValue((int)childTid, out var child))
+                _tracees[(int)childTid] = child = new Tracee((int)childTid, isRoot: false);
+            PlaceNewTask(parent, child, ptraceEvent);
+        }
         Resume(parent);
     }
 
@@ -50,8 +55,9 @@ public sealed partial class Supervisor
     {
         // A non-leader thread that execs takes over the leader's tid; the old thread id is gone.
         long formerTid = Ptrace.GetEventMessage(tracee.Tid);
-        if (formerTid > 0 && formerTid != tracee.Tid)
-            _tracees.Remove((int)formerTid);
+        if (formerTid > 0 && formerTid != tracee.Tid && _tracees.Remove((int)formerTid, out var former))
+            former.Group?.Remove(former);
+        OnGroupExec(tracee);
         if (tracee.IsRoot && !_rootExecuted)
         {
             _rootExecuted = true;
@@ -76,6 +82,15 @@ public sealed partial class Supervisor
             _quietStop = false;
             return;
         }
+        RunPendingStops(tracee);
+    }
+
+    /// <summary>
+    /// Runs the work waiting for the tracee to be stopped, then lets it go on; unless the work
+    /// left a system call in flight in it, whose end the loop waits for like any other event.
+    /// </summary>
+    private void RunPendingStops(Tracee tracee)
+    {
         while (tracee.AtNextInterrupt.TryDequeue(out var pending))
         {
             try
@@ -90,8 +105,40 @@ public sealed partial class Supervisor
                     OnGone(tracee, exit);
                 return;
             }
+            if (tracee.InFlight is not null)
+                return; // the rest waits until the call is done (OnInjectedCallStop)
         }
         Resume(tracee);
+    }
+
+    /// <summary>A stop of a tracee with an injected call in flight: the call's, until it is done.</summary>
+    private void OnInjectedCallStop(Tracee tracee, Injection.InjectedCall call, WaitStatus status)
+    {
+        bool done;
+        try
+        {
+            done = call.Advance(status);
+        }
+        catch (TraceeGoneException gone)
+        {
+            tracee.InFlight = null;
+            call.Fail(gone);
+            if (gone.Status is { } exit)
+                OnGone(tracee, exit); // else it was killed while stopped: its exit is reported next
+            return;
+        }
+        catch (InvalidOperationException e)
+        {
+            tracee.InFlight = null;
+            call.Fail(e);
+            return; // left stopped: the caller's failure path decides (it cannot be resumed into unmapped code)
+        }
+        if (!done)
+            return;
+        tracee.LastStop = status;
+        tracee.InFlight = null;
+        call.Complete();
+        RunPendingStops(tracee);
     }
 
     /// <summary>Queues work for the next interrupt stop of <paramref name="tid"/> and asks for that stop.</summary>
@@ -103,6 +150,8 @@ public sealed partial class Supervisor
             return;
         }
         tracee.AtNextInterrupt.Enqueue(pending);
+        if (tracee.InFlight is not null)
+            return; // stopped again when its injected call is done, and the work runs then
         long r = Ptrace.Request(Ptrace.PTRACE_INTERRUPT, tid);
         if (r < 0 && r != -Errno.ESRCH) // ESRCH: it is dying; OnGone fails the request
         {

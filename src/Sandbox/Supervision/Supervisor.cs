@@ -34,16 +34,6 @@ public sealed partial class Supervisor
     /// <summary>Completes once the root has exec'd its program (faults if it could not).</summary>
     public Task Executed => _rootExecutedTask.Task;
 
-    /// <summary>How many threads, of all processes, the tree has. Tracer thread only.</summary>
-    public int TaskCount
-    {
-        get
-        {
-            TracerThread.AssertOwner();
-            return _tracees.Count;
-        }
-    }
-
     /// <summary>Completes when every process of the tree has exited, with the root's outcome.</summary>
     public Task<ExitOutcome> Completion => _outcome.Task;
 
@@ -132,8 +122,62 @@ public sealed partial class Supervisor
         return value;
     }
 
+    /// <summary>
+    /// Like <see cref="RunStopped{T}"/> for work that leaves a system call in flight in the tracee
+    /// (<see cref="Tracee.InFlight"/>): <paramref name="begin"/> starts it, stopped, and later calls
+    /// its first argument with the result (or the second with a failure), on the tracer thread.
+    /// The calling thread waits for that result; the tracer thread serves the tree meanwhile.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The process has exited.</exception>
+    public T RunInFlight<T>(int tid, Action<Tracee, Action<T>, Action<Exception>> begin)
+    {
+        var done = new ManualResetEventSlim(false, spinCount: 0);
+        T value = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        int finished = 0;
+        void Finish(T result, Exception? e)
+        {
+            if (Interlocked.Exchange(ref finished, 1) == 1)
+                return;
+            value = result;
+            if (e is not null)
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            done.Set();
+        }
+        bool posted = Tracer.Post(() => RequestInterrupt(tid, new PendingStop(
+            tracee =>
+            {
+                try
+                {
+                    begin(tracee, result => Finish(result, null), e => Finish(default!, e));
+                }
+                catch (TraceeGoneException) { throw; } // the loop must learn of it too; it calls Fail
+                catch (Exception e) { Finish(default!, e); }
+            },
+            e => Finish(default!, e))));
+        if (!posted)
+            throw new InvalidOperationException($"process {tid} has exited");
+        done.Wait();
+        error?.Throw();
+        return value;
+    }
+
     /// <summary>Sends <paramref name="signal"/> to the root process (kill(2), from any thread).</summary>
     public void SignalRoot(int signal) => Interop.Libc.Kill(RootPid, signal);
+
+    /// <summary>Sends <paramref name="signal"/> to every process of the tree (any thread).</summary>
+    public void SignalAll(int signal)
+    {
+        foreach (var member in Members)
+            Interop.Libc.Kill(member.Pid, signal);
+    }
+
+    /// <summary>Sends <paramref name="signal"/> to process <paramref name="pid"/> if it is one of the tree's (any thread).</summary>
+    public void Signal(int pid, int signal)
+    {
+        if (IsMember(pid))
+            Interop.Libc.Kill(pid, signal);
+    }
 
     /// <summary>
     /// Stops the root with SIGSTOP without mosrun stopping along at once (a checkpoint's reply must

@@ -18,6 +18,9 @@ public sealed class Tracee
     /// <summary>The first process of the tree: its exit status becomes mosrun's.</summary>
     public bool IsRoot { get; }
 
+    /// <summary>The process (thread group) this thread belongs to; set when the supervisor learns which.</summary>
+    public ThreadGroup? Group { get; internal set; }
+
     /// <summary>The last stop this tracee reported, while it is stopped.</summary>
     public WaitStatus LastStop { get; internal set; }
 
@@ -38,6 +41,12 @@ public sealed class Tracee
 
     /// <summary>Set when this process stands in at home for an incarnation elsewhere.</summary>
     public Supervision.IDeputyRole? Deputy { get; set; }
+
+    /// <summary>
+    /// A system call injected into it that has not returned yet (a deputy's forwarded call): its
+    /// stops go to the call, not to the supervisor's handlers, until it is done.
+    /// </summary>
+    public Injection.InjectedCall? InFlight { get; set; }
 
     /// <summary>Work to run at this tracee's next PTRACE_INTERRUPT stop.</summary>
     internal Queue<PendingStop> AtNextInterrupt { get; } = new();

@@ -9,15 +9,35 @@ namespace Mosix.Shim.Local;
 /// </summary>
 /// <remarks>
 /// <code>
-///   request:  VERB [ARGUMENT...]\n        e.g. "checkpoint", "chkstop", "chkexit"
+///   request:  [pid PID] VERB [ARGUMENT...]\n   e.g. "checkpoint", "pid 4242 move node2"
 ///   reply:    ok MESSAGE\n | error MESSAGE\n
 /// </code>
-/// Lines are UTF-8 and at most <see cref="MaxLine"/> bytes; a longer line closes the connection.
+/// A request names the process of mosrun's tree it is for with <c>pid PID</c>; without it, it is
+/// for the program mosrun started. Requests are UTF-8 and at most <see cref="MaxLine"/> bytes,
+/// replies at most <see cref="MaxReply"/> (a tree's listing); a longer line closes the connection.
 /// Blocking calls only: requests are rare, and both ends are plain threads.
 /// </remarks>
 public static class ControlLine
 {
     public const int MaxLine = 4096;
+
+    /// <summary>The longest reply: "members" of a tree of a few thousand processes.</summary>
+    public const int MaxReply = 1 << 20;
+
+    /// <summary>The request <paramref name="request"/> addressed to process <paramref name="pid"/> of a tree.</summary>
+    public static string For(int pid, string request) => $"pid {pid} {request}";
+
+    /// <summary>Splits <c>pid PID REQUEST</c>; false for a request without an address.</summary>
+    public static bool Addressed(string request, out int pid, out string rest)
+    {
+        pid = 0;
+        rest = request;
+        var parts = request.Split(' ', 3);
+        if (parts.Length < 3 || parts[0] != "pid" || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out pid))
+            return false;
+        rest = parts[2];
+        return true;
+    }
 
     /// <summary>Sends <paramref name="request"/> to the socket at <paramref name="path"/> and returns the reply.</summary>
     /// <param name="timeout">How long to wait for the reply (a checkpoint of a large process takes a while).</param>
@@ -28,25 +48,34 @@ public static class ControlLine
         socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
         using var stream = new NetworkStream(socket, ownsSocket: false);
         WriteLine(stream, request);
-        string line = ReadLine(stream) ?? throw new IOException("the process's mosrun closed the connection without a reply");
+        string line = ReadLine(stream, MaxReply) ?? throw new IOException("the process's mosrun closed the connection without a reply");
         return Reply.Parse(line);
     }
 
-    /// <summary>Reads one line (without its newline), or null at end of stream; blocking, for a server thread.</summary>
-    public static string? ReadLine(Stream stream)
+    /// <summary>
+    /// Reads one line (without its newline), or null at end of stream; blocking, for a server
+    /// thread. A connection carries one line each way, so whatever follows the newline is dropped.
+    /// </summary>
+    public static string? ReadLine(Stream stream, int limit = MaxLine)
     {
-        var buffer = new byte[MaxLine];
+        var buffer = new byte[Math.Min(limit, 4096)];
         int length = 0;
-        while (length < buffer.Length)
+        while (true)
         {
-            int n = stream.Read(buffer, length, 1);
+            if (length == buffer.Length)
+            {
+                if (buffer.Length >= limit)
+                    throw new InvalidDataException("control line too long");
+                Array.Resize(ref buffer, Math.Min(limit, buffer.Length * 4));
+            }
+            int n = stream.Read(buffer, length, buffer.Length - length);
             if (n == 0)
                 return length == 0 ? null : Encoding.UTF8.GetString(buffer, 0, length);
-            if (buffer[length] == (byte)'\n')
-                return Encoding.UTF8.GetString(buffer, 0, length);
-            length++;
+            int newline = Array.IndexOf(buffer, (byte)'\n', length, n);
+            if (newline >= 0)
+                return Encoding.UTF8.GetString(buffer, 0, newline);
+            length += n;
         }
-        throw new InvalidDataException("control line too long");
     }
 
     /// <summary>Writes one line; blocking, for a server thread.</summary>

@@ -135,7 +135,7 @@ public sealed class LocalMigrationTests
             string image = Path.Combine(scratch.Root, "away.image");
             await home.WithStopped(home.RootPid, tracee =>
             {
-                Checkpointer.Take(tracee, home.TaskCount, image, "test: away", forMigration: true);
+                Checkpointer.Take(tracee, image, "test: away", forMigration: true);
                 _deputy = Deputy.Become(tracee, _ => { });
                 return 0;
             }).WaitAsync(Patience);
@@ -160,7 +160,7 @@ public sealed class LocalMigrationTests
             string image = Path.Combine(scratch.Root, "home.image");
             await Guest!.WithStopped(Guest.RootPid, tracee =>
             {
-                Checkpointer.Take(tracee, Guest.TaskCount, image, "test: home", forMigration: true);
+                Checkpointer.Take(tracee, image, "test: home", forMigration: true);
                 Guest.SignalRoot(Signals.SIGKILL); // while stopped: it runs nothing past its image
                 return 0;
             }).WaitAsync(Patience);

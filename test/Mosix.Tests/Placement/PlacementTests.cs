@@ -95,6 +95,38 @@ public sealed class PlacementTests
     }
 
     [Test]
+    public void SixCpuBoundChildrenOfOneShellSpreadAndFinishNearTheIdealMakespan()
+    {
+        // The same work as six separate mosruns, as the children of one: a shell loop.
+        string compute = RepoPaths.TestProgram("compute");
+        const string iterations = "6400000000";
+        var clock = Stopwatch.StartNew();
+        var native = CommandRunner.Run([compute, iterations]);
+        double work = clock.Elapsed.TotalSeconds;
+        double ideal = 6 * work / s_cores.Values.Sum();
+
+        clock.Restart();
+        using var run = StartAtNode1([AgentCluster.Bin("mosrun"), "bash", "-c", $"for i in 1 2 3 4 5 6; do {compute} {iterations} & done; wait"]);
+        var seenAway = new HashSet<string>();
+        AgentProcess.WaitFor(() =>
+        {
+            foreach (var (where, _) in Mosps())
+                seenAway.Add(where);
+            return seenAway.Contains("node2") && seenAway.Contains("node3");
+        }, TimeSpan.FromSeconds(30), () => $"the shell's children did not spread: seen on {string.Join(", ", seenAway)}");
+        var result = run.WaitForExit();
+        double makespan = clock.Elapsed.TotalSeconds;
+        TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"one job {work:F2} s of a core; ideal makespan {ideal:F1} s; one mosrun's tree {makespan:F1} s ({makespan / ideal:F2}x)"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(string.Concat(Enumerable.Repeat(native.StdoutText, 6))), result.StderrText);
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(makespan, Is.LessThanOrEqualTo(ideal * 1.25), "makespan within 25% of the ideal");
+        });
+    }
+
+    [Test]
     public void WithMinusLTheSameJobsStayHome()
     {
         string[] job = [RepoPaths.TestProgram("compute"), "50000000000"];
