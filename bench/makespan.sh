@@ -2,7 +2,9 @@
 # bench/makespan.sh - the makespan of N CPU-bound jobs started at one node of a 3-node cluster
 # whose nodes differ in size (control groups: node1 half a core, node2 three quarters, node3 a
 # quarter), side by side in one run: the ideal (all the work over all the capacity), no migration
-# (mosrun -L: everything stays home) and Mosix (the balancer on). Root only (control groups).
+# (mosrun -L: everything stays home), Mosix with N mosruns (the balancer on), and Mosix with the
+# same N jobs as the children of one mosrun (a shell loop: a parallel program). Root only
+# (control groups).
 # Called by `./build.sh bench`.
 #
 # usage: bench/makespan.sh [--quick]        (--quick: shorter jobs)
@@ -91,9 +93,17 @@ makespan() {
 }
 log "makespan: no migration (mosrun -L)"
 stay=$(makespan -L)
-log "makespan: Mosix"
+moves_so_far() { local n; n=$(grep -c "moving process" "$work/node1/mosixd.log" 2>/dev/null) || true; echo "${n:-0}"; }
+log "makespan: Mosix, $JOBS mosruns"
+before=$(moves_so_far)
 mosix=$(makespan)
-moves=$(grep -c "moving process" "$work/node1/mosixd.log" 2>/dev/null || echo "?")
+moves=$(( $(moves_so_far) - before ))
+log "makespan: Mosix, one mosrun's tree (a shell loop)"
+before=$(moves_so_far)
+start=$(now)
+(in_node node1 "$BIN/mosrun" bash -c "for i in \$(seq $JOBS); do '$compute' $ITERATIONS & done; wait" >/dev/null)
+tree=$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }')
+tree_moves=$(( $(moves_so_far) - before ))
 
 cat <<REPORT
 ## Makespan ($JOBS CPU-bound jobs from node1; nodes of 0.5, 0.75 and 0.25 of a core)
@@ -104,6 +114,7 @@ One job: $one s of an unconfined core ($ITERATIONS iterations of bin/tests/compu
 |---|---:|---:|
 | ideal (all work / all capacity, $capacity cores) | $ideal s | 1.00x |
 | no migration (mosrun -L) | $stay s | $(awk -v a="$stay" -v b="$ideal" 'BEGIN { printf "%.2f", a / b }')x |
-| Mosix (balancer, $moves moves) | $mosix s | $(awk -v a="$mosix" -v b="$ideal" 'BEGIN { printf "%.2f", a / b }')x |
+| Mosix, $JOBS separate mosruns (balancer, $moves moves) | $mosix s | $(awk -v a="$mosix" -v b="$ideal" 'BEGIN { printf "%.2f", a / b }')x |
+| Mosix, one mosrun: \`bash -c 'for ...; do compute & done; wait'\` ($tree_moves moves) | $tree s | $(awk -v a="$tree" -v b="$ideal" 'BEGIN { printf "%.2f", a / b }')x |
 
 REPORT

@@ -39,7 +39,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 INVOCATION="bench/run.sh"
 for a in "$@"; do INVOCATION+=" $a"; done
 
-ALL_ROWS=(compute getppid tar true)   # table order; add new rows here
+ALL_ROWS=(compute getppid tar make true)   # table order; add new rows here
 RUNNERS=(native mosrun strace proot)  # table columns
 
 QUICK=0
@@ -233,6 +233,53 @@ verdict_tar() {       # target: within 5% of native, well ahead of the peers
         fi
     done
     echo "<= 1.05x, ahead of peers: met"
+}
+
+wl_make() {
+    # A process tree: make -j2 runs gcc, cc1 and as for every file (three processes each, some
+    # hundreds in all), each short-lived. Generated here, so every machine builds the same code.
+    local files=120
+    ((QUICK)) && files=24
+    local dir="$TMP/cproject"
+    generate_c_project "$dir" "$files"
+    WL_TITLE="make -j2 of a generated C project ($files files, $((3 * files + 2)) processes)"
+    WL_CMD=(bash -c "make -s -C '$dir' clean && make -s -C '$dir' -j2 && '$dir/program'")
+    WL_CHECK=stdout
+    if ((QUICK)); then WL_WARMUP=1 WL_RUNS=2; else WL_WARMUP=1 WL_RUNS=5; fi
+}
+verdict_make() {      # target: a tree of hundreds of processes is not slowed measurably
+    ratio_verdict make "<= 1.05x" 'r <= 1.05'
+}
+
+# $1 folder, $2 files: file_N.c each with a function with loops enough for cc1 -O2 to chew on, a
+# main that calls them all and prints their sum, and a Makefile with a pattern rule.
+generate_c_project() {
+    local dir=$1 files=$2 i
+    [[ -f $dir/Makefile ]] && return
+    mkdir -p "$dir"
+    for ((i = 1; i <= files; i++)); do
+        cat > "$dir/file_$i.c" <<C
+static unsigned table_$i[64];
+unsigned part_$i(unsigned x)
+{
+    for (unsigned k = 0; k < 64; k++)
+        table_$i[k] = (x * 2654435761u + k * $i) ^ (table_$i[(k + 7) % 64] >> 3);
+    unsigned sum = 0;
+    for (unsigned k = 0; k < 64; k++)
+        sum += table_$i[k] % (k + 3) + (k & 1 ? table_$i[k] >> 5 : table_$i[k] << 2);
+    return sum;
+}
+C
+    done
+    {
+        echo '#include <stdio.h>'
+        for ((i = 1; i <= files; i++)); do echo "unsigned part_$i(unsigned x);"; done
+        echo 'int main(void) { unsigned s = 0;'
+        for ((i = 1; i <= files; i++)); do echo "  s += part_$i($i);"; done
+        echo '  printf("sum %u\n", s); return 0; }'
+    } > "$dir/main.c"
+    printf '%s\n' 'SOURCES := $(wildcard *.c)' 'program: $(SOURCES:.c=.o)' \
+        '	$(CC) -o $@ $^' '%.o: %.c' '	$(CC) -O2 -c -o $@ $<' 'clean:' '	rm -f *.o program' '.PHONY: clean' > "$dir/Makefile"
 }
 
 wl_true() {

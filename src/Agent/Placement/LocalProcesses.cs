@@ -97,8 +97,15 @@ public sealed class HomeProcess(int pid, string controlSocket, bool autoMigrate,
         (_lastCpu, _lastCpuAt) = (used, now);
     }
 
-    /// <summary>True unless it was seen at home using almost no CPU (or not seen yet at all).</summary>
-    public bool MayBeBusy(string homeNode) => Where != homeNode || CpuShare is >= 0.25;
+    /// <summary>
+    /// True unless it was seen at home using almost no CPU (or not seen yet at all). The bar is
+    /// low on purpose: six CPU-bound processes sharing half a core get a twelfth of one each, and
+    /// a shell blocked in wait4 gets none.
+    /// </summary>
+    public bool MayBeBusy(string homeNode) => Where != homeNode || CpuShare is >= IdleBelow;
+
+    /// <summary>The share of a core under which a process at home counts as idle (waiting, not computing).</summary>
+    public const double IdleBelow = 0.02;
 
     /// <summary>
     /// The other processes of its tree (its program's children and theirs), each placed on its own;

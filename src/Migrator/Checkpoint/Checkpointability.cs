@@ -22,7 +22,7 @@ internal static class Checkpointability
             Refuse(alone);
         int threads = Directory.GetDirectories($"/proc/{pid}/task").Length;
         if (threads > 1)
-            Refuse($"it has {threads} threads (only single-threaded processes can be checkpointed)");
+            Refuse($"it has {threads} threads (only single-threaded processes can be moved or checkpointed)");
         // A move leaves the children where they are, with the deputy (still their parent, at home);
         // an image file cannot bring them back to life.
         if (hasChildren && !forMigration)

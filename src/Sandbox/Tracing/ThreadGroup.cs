@@ -80,7 +80,7 @@ public sealed class ThreadGroup
         if (Ended)
             return "it has exited";
         if (_tasks.Count > 1)
-            return $"it has {_tasks.Count} threads (only single-threaded processes can move or be checkpointed)";
+            return $"it has {_tasks.Count} threads (only single-threaded processes can be moved or checkpointed)";
         if (Memory.SharedWith(this) is { } other)
             return $"it shares its memory with process {other.Pid} (a vfork child that has not exec'd yet, or CLONE_VM)";
         return null;

@@ -25,7 +25,7 @@ public sealed class CheckpointRefusalTests : CheckpointFixture
 
     private static readonly Obstacle Threads = new("threads", [CheckpointScenario.TestsPrefix + "ckpt_threads"],
         "ckpt_threads: ready with 3 threads\n", "ckpt_threads: read 0 bytes, joined 3 threads, done\n",
-        "it has 4 threads (only single-threaded processes can be checkpointed)");
+        "it has 4 threads (only single-threaded processes can be moved or checkpointed)");
 
     private static readonly Obstacle ChildProcess = new("child_process",
         ["/bin/bash", "-c", """exec 3<&0; { cat <&3 >/dev/null; echo "child: stdin closed"; } & exec 3<&-; echo "parent: started"; wait; echo "parent: done" """],

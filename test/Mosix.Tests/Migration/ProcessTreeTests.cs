@@ -127,6 +127,126 @@ public sealed class ProcessTreeTests
         });
     }
 
+    /// <summary>
+    /// At a real terminal (Terminal/pty_session.py), Ctrl-C ends a program and its two workers,
+    /// started with -rnode2 so that the workers run on node2 (the parent, waiting, stays home), as
+    /// it does natively: status 130 and
+    /// none of them left.
+    /// </summary>
+    [Test]
+    public void AtATerminalCtrlCEndsTheWholeTreeWhereverItsProcessesRun()
+    {
+        string driver = Path.Combine(AppContext.BaseDirectory, "Terminal", "pty_session.py");
+        string program = RepoPaths.TestProgram("fork_workers");
+        string native = Session(program);
+        Assert.That(native, Does.Contain("status: 130").And.Contain("left: 0"), "the native run (the oracle) itself");
+        string away = Session($"{AgentCluster.Bin("mosrun")} -rnode2 {program}");
+        Assert.That(away, Is.EqualTo(native), "under mosrun -rnode2");
+
+        string Session(string command)
+        {
+            // The scenario runs "PREFIX PROGRAM ARGS": the prefix is empty natively.
+            string prefix = command == program ? "" : command[..^program.Length].TrimEnd();
+            var result = CommandRunner.Run(["/usr/bin/python3", driver, prefix, "ctrl-c-workers", program], _nodes.Options(TimeSpan.FromSeconds(90)));
+            Assert.That(result.ExitCode, Is.Zero, $"pty_session.py {command}: {result.StderrText}");
+            return result.StdoutText;
+        }
+    }
+
+    /// <summary>
+    /// A node lost with one worker of a tree on it: that worker is ended (its parent's wait says
+    /// SIGKILL), every other process of the tree finishes with its output, mosrun ends, and no
+    /// guest host or deputy is left behind.
+    /// </summary>
+    [Test]
+    public void ANodeLostWithOneWorkerEndsThatWorkerOnlyAndLeavesNothingBehind()
+    {
+        string name = "node-lost-tree";
+        var member = _nodes.Cluster.StartMember(name);
+        AgentProcess.WaitFor(() => Probe.View(_nodes.Cluster["node1"]).ContainsKey(name), TimeSpan.FromSeconds(60), () => $"node1 never saw {name}");
+        string[] program = [RepoPaths.TestProgram("fork_workers"), "2", LongWork];
+        var native = CommandRunner.Run(program, _nodes.Options());
+
+        using var run = _nodes.Mosrun(program);
+        run.WaitForStdout("started 2 workers");
+        var tree = WaitForTree(t => t.Count(p => p.Parent != 0) == 2, "the two workers");
+        int lost = tree.Where(p => p.Parent != 0).Max(p => p.Pid); // worker 2: forked second
+        Assert.That(Migrate(lost, name), Does.StartWith($"moved to {name}"));
+        Libc.Kill(GuestProcesses.Hosts().Single(), 9); // the node vanishes: its guest host and its agent at once
+        member.Kill();
+        var result = run.WaitForExit();
+        string[] nativeLines = native.StdoutText.Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(string.Join('\n', nativeLines[0], nativeLines[1], "(no line)", nativeLines[3], "worker 2 killed by signal 9", "")),
+                "worker 1's line and status as natively; worker 2 ended");
+            Assert.That(result.ExitCode, Is.EqualTo(1), "fork_workers fails when a worker does");
+            Assert.That(result.StderrText, Does.Match($@"^mosrun: lost the process on {name} \(.*\); it is ended\n$"));
+            Assert.That(ProcessExists(lost), Is.False, "the lost worker's deputy is gone");
+        });
+    }
+
+    /// <summary>
+    /// make -j2 of a generated C project whose files take cc1 a second or more each: a compiler is
+    /// moved to node2 by its pid mid-run (make's child's child), and the build and the program
+    /// are as natively.
+    /// </summary>
+    [Test]
+    public void MakeMinusJ2WithACompilerMovedToNode2BuildsTheSameProgram()
+    {
+        string project = GenerateProject(Path.Combine(_nodes.Scratch.Work, "project"), files: 4, statements: 2500);
+        string[] build = ["bash", "-c", $"make -s -C {project} -j2 && {project}/program"];
+        var native = CommandRunner.Run(build, _nodes.Options(TimeSpan.FromMinutes(5)));
+        Assert.That(native.ExitCode, Is.Zero, native.Describe("the native build (the oracle)"));
+        CommandRunner.Run(["make", "-s", "-C", project, "clean"], _nodes.Options());
+
+        using var run = _nodes.Mosrun(build);
+        bool moved = false;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!moved && !run.HasExited && DateTime.UtcNow < deadline)
+        {
+            // A compiler that ends between the listing and the move is no failure: try the next.
+            if (Tree().FirstOrDefault(p => p.Command == "cc1" && p.Where == "here") is { } compiler)
+                moved = TryMigrate(compiler.Pid, "node2").StartsWith("moved to node2", StringComparison.Ordinal);
+            else
+                Thread.Sleep(100);
+        }
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(moved, Is.True, "a cc1 was moved to node2 while it compiled");
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.Describe("mosrun make"));
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(result.StderrText, Is.Empty);
+        });
+    }
+
+    /// <summary>A project of <paramref name="files"/> C files, each one function of <paramref name="statements"/> statements that cc1 -O2 takes a while over.</summary>
+    private static string GenerateProject(string folder, int files, int statements)
+    {
+        Directory.CreateDirectory(folder);
+        var main = new System.Text.StringBuilder("#include <stdio.h>\n");
+        for (int f = 1; f <= files; f++)
+        {
+            var code = new System.Text.StringBuilder($"unsigned part_{f}(unsigned x)\n{{\n    unsigned a = x, b = {f}, c = 7;\n");
+            for (int i = 0; i < statements; i++)
+                code.Append(CultureInfo.InvariantCulture, $"    a = a * {i % 97 + 3}u + (b ^ {i}u); b = (b << {i % 7 + 1}) ^ (a >> 3) ^ c; c += a % {i % 13 + 2}u;\n");
+            code.Append("    return a ^ b ^ c;\n}\n");
+            File.WriteAllText(Path.Combine(folder, $"file_{f}.c"), code.ToString());
+            main.Append(CultureInfo.InvariantCulture, $"unsigned part_{f}(unsigned x);\n");
+        }
+        main.Append("int main(void)\n{\n    unsigned s = 0;\n");
+        for (int f = 1; f <= files; f++)
+            main.Append(CultureInfo.InvariantCulture, $"    s += part_{f}({f});\n");
+        main.Append("    printf(\"sum %u\\n\", s);\n    return 0;\n}\n");
+        File.WriteAllText(Path.Combine(folder, "main.c"), main.ToString());
+        File.WriteAllText(Path.Combine(folder, "Makefile"),
+            "SOURCES := $(wildcard *.c)\nprogram: $(SOURCES:.c=.o)\n\t$(CC) -o $@ $^\n%.o: %.c\n\t$(CC) -O2 -c -o $@ $<\nclean:\n\trm -f *.o program\n");
+        return folder;
+    }
+
+    private static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}");
+
     [Test]
     public void APidOutsideEveryTreeIsRefusedWithOneLine()
     {
@@ -163,6 +283,13 @@ public sealed class ProcessTreeTests
     }
 
     private static string Describe(List<Listed> tree) => string.Join("; ", tree.Select(p => $"{p.Pid} (parent {p.Parent}) {p.Command} at {p.Where}"));
+
+    /// <summary><c>migrate PID ACTION</c>; its answer on stdout, or its error.</summary>
+    private string TryMigrate(int pid, string action)
+    {
+        var result = CommandRunner.Run([AgentCluster.Bin("migrate"), pid.ToString(CultureInfo.InvariantCulture), action], _nodes.Options());
+        return result.ExitCode == 0 ? result.StdoutText : result.StderrText;
+    }
 
     private string Migrate(int pid, string action)
     {

@@ -133,6 +133,35 @@ public sealed class UnprivilegedMigrationTests
         });
     }
 
+    [Test]
+    public void AWorkerOfAForkingProgramMovedByItsPidAsAnUnprivilegedUserEndsAsNatively()
+    {
+        string[] program = [RepoPaths.TestProgram("fork_workers"), "2", "1500000000"];
+        var native = CommandRunner.Run(program, Options());
+        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), .. program], Options() with { KeepStdinOpen = true });
+        run.WaitForStdout("started 2 workers");
+        int worker = 0;
+        AgentProcess.WaitFor(() => (worker = WorkerPid()) != 0, TimeSpan.FromSeconds(20), () => "mosps never listed a worker");
+        var moved = CommandRunner.Run([AgentCluster.Bin("migrate"), worker.ToString(CultureInfo.InvariantCulture), "node2"], Options());
+        Assert.That(moved.ExitCode, Is.Zero, moved.Describe("migrate WORKER node2"));
+        Assert.That(moved.StdoutText, Does.StartWith("moved to node2"));
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+            Assert.That(result.ExitCode, Is.EqualTo(native.ExitCode));
+        });
+    }
+
+    /// <summary>A process mosps lists with a parent in its tree (a worker), as the user sees it; 0 if none yet.</summary>
+    private int WorkerPid()
+    {
+        var listing = CommandRunner.Run([AgentCluster.Bin("mosps"), "--json"], Options());
+        using var json = System.Text.Json.JsonDocument.Parse(listing.StdoutText);
+        return json.RootElement.EnumerateArray().Where(e => e.GetProperty("parent").GetInt32() != 0)
+            .Select(e => e.GetProperty("pid").GetInt32()).FirstOrDefault();
+    }
+
     private RunOptions Options()
     {
         var environment = _user.EnvironmentFor(_scratch);
