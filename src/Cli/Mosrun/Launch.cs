@@ -62,8 +62,6 @@ internal static class Launch
                 SyscallLog = log,
                 EventLog = DebugLog.FromEnvironment(complain: problem => Console.Error.WriteLine($"mosrun: {problem}")),
                 StandsInForProgram = true,
-                // -r, -b: moved before it runs an instruction of its program (StartPlace).
-                HoldRootAtExec = settings.StartOn is not null,
             };
             Supervisor supervisor;
             try
@@ -82,17 +80,11 @@ internal static class Launch
                 return failed;
 
             using var session = new MosrunSession(supervisor, settings.NamesFor(supervisor.RootPid), settings.CheckpointEvery, settings.Unserved, settings.Placement.Job);
-            if (settings.StartOn is { } place)
+            if (settings.StartOn is { } place && StartPlace.MoveAtStart(session, supervisor, place, settings.Force, settings.Placement.MemoryBytes) is { } refused)
             {
-                int? refused = StartPlace.MoveAtStart(session, supervisor, place, settings.Force, settings.Placement.MemoryBytes);
-                if (refused is not null)
-                    supervisor.SignalAll(Signals.SIGKILL); // held at its exec: it never ran
-                supervisor.ReleaseRoot();
-                if (refused is { } code)
-                {
-                    session.Completion.GetAwaiter().GetResult();
-                    return code;
-                }
+                supervisor.SignalAll(Signals.SIGKILL); // the children it may have started already too
+                session.Completion.GetAwaiter().GetResult();
+                return refused;
             }
             // Registered once it is where it starts: placement then sees it there from the first
             // round (and counts a queued job's load as arrived), and never moves it mid-start.

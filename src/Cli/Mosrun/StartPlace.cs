@@ -17,8 +17,7 @@ internal static class StartPlace
     /// <summary>
     /// Null when the program runs where it should (or at home with -F), or ended before it could
     /// move (mosrun then ends as it did); else mosrun's exit code. It moves once it has exec'd, so
-    /// what moves is the program, never mosrun's own start-up code; the supervisor holds it at its
-    /// exec stop meanwhile (HoldRootAtExec), so a program refused there has run nothing.
+    /// what moves is the program, never mosrun's own start-up code.
     /// </summary>
     public static int? MoveAtStart(MosrunSession session, Sandbox.Supervision.Supervisor supervisor, string place, bool force, long memoryBytes)
     {

@@ -9,8 +9,6 @@ public sealed partial class Supervisor
     private void OnGone(Tracee tracee, WaitStatus status)
     {
         _tracees.Remove(tracee.Tid);
-        if (tracee == _heldAtExec)
-            _heldAtExec = null;
         OnTaskGone(tracee); // first: whoever a failed request wakes sees the process gone from the tree
         FailPendingInterrupts(tracee);
         if (!tracee.IsRoot)
@@ -64,16 +62,6 @@ public sealed partial class Supervisor
         {
             _rootExecuted = true;
             SettleExec();
-            if (_options.HoldRootAtExec)
-            {
-                // Not held here: the kernel writes execve's result into rax after this stop, over
-                // any call injected from it. The interrupt stops it at its program's first
-                // instruction instead, and it is held there (OnEventStop).
-                _holdAfterExec = true;
-                Ptrace.Request(Ptrace.PTRACE_INTERRUPT, tracee.Tid);
-                Resume(tracee);
-                return;
-            }
             _rootExecutedTask.TrySetResult();
         }
         Resume(tracee);
@@ -92,14 +80,6 @@ public sealed partial class Supervisor
             if (tracee.IsRoot && _options.StandsInForProgram && !(_quietStop && status.StopSignal == Libc.SIGSTOP))
                 StopAlongWith(status.StopSignal);
             _quietStop = false;
-            return;
-        }
-        if (_holdAfterExec && tracee.IsRoot)
-        {
-            _holdAfterExec = false;
-            _heldAtExec = tracee; // work for it runs here, at this stop, until ReleaseRoot
-            _rootExecutedTask.TrySetResult();
-            RunHeldWork(tracee);
             return;
         }
         RunPendingStops(tracee);
@@ -129,26 +109,6 @@ public sealed partial class Supervisor
                 return; // the rest waits until the call is done (OnInjectedCallStop)
         }
         Resume(tracee);
-    }
-
-    /// <summary>The root is held at its exec stop: work for it runs at once, and it stays stopped.</summary>
-    private void RunHeldWork(Tracee tracee)
-    {
-        while (tracee.AtNextInterrupt.TryDequeue(out var pending))
-        {
-            try
-            {
-                pending.Run(tracee);
-            }
-            catch (TraceeGoneException gone)
-            {
-                pending.Fail(gone);
-                _heldAtExec = null;
-                if (gone.Status is { } exit)
-                    OnGone(tracee, exit);
-                return;
-            }
-        }
     }
 
     /// <summary>A stop of a tracee with an injected call in flight: the call's, until it is done.</summary>
@@ -190,11 +150,6 @@ public sealed partial class Supervisor
             return;
         }
         tracee.AtNextInterrupt.Enqueue(pending);
-        if (tracee == _heldAtExec)
-        {
-            RunHeldWork(tracee);
-            return;
-        }
         if (tracee.InFlight is not null)
             return; // stopped again when its injected call is done, and the work runs then
         long r = Ptrace.Request(Ptrace.PTRACE_INTERRUPT, tid);

@@ -191,22 +191,6 @@ public sealed partial class Supervisor
 
     private volatile bool _quietStop;
 
-    /// <summary>The root while <see cref="SupervisorOptions.HoldRootAtExec"/> holds it at its exec stop. Tracer thread.</summary>
-    private Tracee? _heldAtExec;
-
-    /// <summary>Set from the root's exec stop until the interrupt that holds it. Tracer thread.</summary>
-    private bool _holdAfterExec;
-
-    /// <summary>Lets a root held at its exec stop run (any thread; nothing if it is not held).</summary>
-    public void ReleaseRoot() => Tracer.Post(() =>
-    {
-        if (_heldAtExec is { } root)
-        {
-            _heldAtExec = null;
-            RunPendingStops(root); // resumes it
-        }
-    });
-
     private TracerThread Tracer => _tracer ?? throw new InvalidOperationException("the supervisor has not started");
 
     private void Run(TracerThread tracer, SpawnRequest request)

@@ -23,11 +23,4 @@ public sealed record SupervisorOptions
     /// Off for supervisors hosted inside another program (tests, the agent).
     /// </summary>
     public bool StandsInForProgram { get; init; }
-
-    /// <summary>
-    /// The root is held at its exec stop, having run none of its program, until
-    /// <see cref="Supervisor.ReleaseRoot"/>: mosrun -rNODE moves it first, so that a program
-    /// refused there never runs at all, and one that is sent does all its work there.
-    /// </summary>
-    public bool HoldRootAtExec { get; init; }
 }

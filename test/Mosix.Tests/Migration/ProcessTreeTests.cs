@@ -268,32 +268,9 @@ public sealed class ProcessTreeTests
         var result = CommandRunner.Run([AgentCluster.Bin("mosps"), "--json"], _nodes.Options());
         Assert.That(result.ExitCode, Is.Zero, result.Describe("mosps --json"));
         using var json = JsonDocument.Parse(result.StdoutText);
-        var all = json.RootElement.EnumerateArray().Select(e => new Listed(
+        return json.RootElement.EnumerateArray().Select(e => new Listed(
             e.GetProperty("pid").GetInt32(), e.GetProperty("parent").GetInt32(),
             e.GetProperty("where").GetString()!, e.GetProperty("command").GetString()!)).ToList();
-        // This test's tree only: the one whose program mosrun (a child of this test) started.
-        var roots = all.Where(p => p.Parent == 0 && ParentOf(ParentOf(p.Pid)) == Environment.ProcessId).Select(p => p.Pid).ToHashSet();
-        var mine = all.Where(p => roots.Contains(p.Pid)).ToList();
-        for (int added = -1; added != 0;)
-        {
-            var more = all.Where(p => !mine.Contains(p) && mine.Any(m => m.Pid == p.Parent)).ToList();
-            mine.AddRange(more);
-            added = more.Count;
-        }
-        return mine.OrderBy(p => p.Parent == 0 ? 0 : 1).ThenBy(p => p.Pid).ToList();
-    }
-
-    private static int ParentOf(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 
     /// <summary>Waits until mosps shows what <paramref name="wanted"/> asks (the root first); that listing.</summary>

@@ -82,7 +82,7 @@ def main():
             read_until(fd, re.escape(PROMPT), timeout=15)
             print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
             time.sleep(0.5)
-            left = run(fd, "pgrep -c -s $$ -x fork_workers; true")  # this terminal's session only
+            left = run(fd, "pgrep -c -x fork_workers; true")
             print("left:", re.search(r"^(\d+)", left, re.M).group(1))
         elif SCENARIO == "ctrl-z":
             os.write(fd, f"{m} bash -c 'for i in 1 2 3 4 5 6; do sleep 0.3; done; echo finished'\n".encode())
