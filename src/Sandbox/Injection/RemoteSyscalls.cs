@@ -86,12 +86,7 @@ public sealed class RemoteSyscalls : IDisposable
     /// <summary>Executes system call <paramref name="number"/> in the tracee; its raw result (-errno on failure).</summary>
     public long Syscall(long number, params ReadOnlySpan<ulong> args)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        var regs = _saved;
-        regs.SetSyscall(number, args);
-        regs.OrigRax = ulong.MaxValue;
-        regs.Rip = _syscallAddress;
-        Registers.Set(_tracee.Tid, regs);
+        PointAtCall(number, args);
         StepOverSyscall();
         return (long)Registers.Get(_tracee.Tid).Rax;
     }
@@ -178,15 +173,21 @@ public sealed class RemoteSyscalls : IDisposable
     /// </summary>
     public InjectedCall Begin(long number, ReadOnlySpan<ulong> args, Action<long> finished, Action<Exception> failed)
     {
+        PointAtCall(number, args);
+        var call = new InjectedCall(this, finished, failed);
+        StepOn();
+        return call;
+    }
+
+    /// <summary>The saved registers with call <paramref name="number"/> set up at the <c>syscall</c> instruction.</summary>
+    private void PointAtCall(long number, ReadOnlySpan<ulong> args)
+    {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var regs = _saved;
         regs.SetSyscall(number, args);
         regs.OrigRax = ulong.MaxValue;
         regs.Rip = _syscallAddress;
         Registers.Set(_tracee.Tid, regs);
-        var call = new InjectedCall(this, finished, failed);
-        StepOn();
-        return call;
     }
 
     /// <summary>One single step of the injected call.</summary>

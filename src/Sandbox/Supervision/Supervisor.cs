@@ -89,38 +89,8 @@ public sealed partial class Supervisor
     /// doubled), and there is no task whose continuation would hop through the thread pool.
     /// </summary>
     /// <exception cref="InvalidOperationException">The process has exited.</exception>
-    public T RunStopped<T>(int tid, Func<Tracee, T> action)
-    {
-        var done = new ManualResetEventSlim(false, spinCount: 0); // no kernel handle: nothing to dispose
-        T value = default!;
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
-        int finished = 0;
-        void Finish(Exception? e)
-        {
-            if (Interlocked.Exchange(ref finished, 1) == 1)
-                return;
-            if (e is not null)
-                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-            done.Set();
-        }
-        bool posted = Tracer.Post(() => RequestInterrupt(tid, new PendingStop(
-            tracee =>
-            {
-                try
-                {
-                    value = action(tracee);
-                    Finish(null);
-                }
-                catch (TraceeGoneException) { throw; } // the loop must learn of it too; it calls Fail
-                catch (Exception e) { Finish(e); }
-            },
-            Finish)));
-        if (!posted)
-            throw new InvalidOperationException($"process {tid} has exited");
-        done.Wait();
-        error?.Throw();
-        return value;
-    }
+    public T RunStopped<T>(int tid, Func<Tracee, T> action) =>
+        RunInFlight<T>(tid, (tracee, done, _) => done(action(tracee)));
 
     /// <summary>
     /// Like <see cref="RunStopped{T}"/> for work that leaves a system call in flight in the tracee

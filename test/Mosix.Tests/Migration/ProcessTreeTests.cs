@@ -128,32 +128,6 @@ public sealed class ProcessTreeTests
     }
 
     /// <summary>
-    /// At a real terminal (Terminal/pty_session.py), Ctrl-C ends a program and its two workers,
-    /// started with -rnode2 so that the workers run on node2 (the parent, waiting, stays home), as
-    /// it does natively: status 130 and
-    /// none of them left.
-    /// </summary>
-    [Test]
-    public void AtATerminalCtrlCEndsTheWholeTreeWhereverItsProcessesRun()
-    {
-        string driver = Path.Combine(AppContext.BaseDirectory, "Terminal", "pty_session.py");
-        string program = RepoPaths.TestProgram("fork_workers");
-        string native = Session(program);
-        Assert.That(native, Does.Contain("status: 130").And.Contain("left: 0"), "the native run (the oracle) itself");
-        string away = Session($"{AgentCluster.Bin("mosrun")} -rnode2 {program}");
-        Assert.That(away, Is.EqualTo(native), "under mosrun -rnode2");
-
-        string Session(string command)
-        {
-            // The scenario runs "PREFIX PROGRAM ARGS": the prefix is empty natively.
-            string prefix = command == program ? "" : command[..^program.Length].TrimEnd();
-            var result = CommandRunner.Run(["/usr/bin/python3", driver, prefix, "ctrl-c-workers", program], _nodes.Options(TimeSpan.FromSeconds(90)));
-            Assert.That(result.ExitCode, Is.Zero, $"pty_session.py {command}: {result.StderrText}");
-            return result.StdoutText;
-        }
-    }
-
-    /// <summary>
     /// A node lost with one worker of a tree on it: that worker is ended (its parent's wait says
     /// SIGKILL), every other process of the tree finishes with its output, mosrun ends, and no
     /// guest host or deputy is left behind.

@@ -181,8 +181,11 @@ public sealed class PlacementTests
             // A queued job has no mosrun control socket until it starts: mosps lists the started
             // ones (a mosrun whose program has just ended shows "?" for a moment: not running).
             int most = 0;
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
             while (runs.Any(r => !r.HasExited))
             {
+                if (DateTime.UtcNow > deadline)
+                    Assert.Fail($"the queued jobs never all finished: {HangReport.Of([.. runs.Where(r => !r.HasExited).Select(r => r.Pid), .. GuestProcesses.Hosts()])}");
                 most = Math.Max(most, Mosps().Count(p => p.Line.EndsWith(" compute", StringComparison.Ordinal)));
                 Thread.Sleep(100);
             }

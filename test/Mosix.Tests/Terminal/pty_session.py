@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 """Drives an interactive bash in a pseudo-terminal, as a person at a terminal would.
 
-usage: pty_session.py MOSRUN SCENARIO [PROGRAM]
+usage: pty_session.py MOSRUN SCENARIO
 Prints what the scenario observed, one "key: value" line each, for the test to check.
 Every process it starts belongs to the pty's session and is killed with it at the end.
 """
 import os, pty, re, select, signal, sys, time
 
 MOSRUN, SCENARIO = sys.argv[1], sys.argv[2]
-PROGRAM = sys.argv[3] if len(sys.argv) > 3 else ""
 PROMPT = "__MOSIX_PROMPT__> "
 
 
@@ -73,17 +72,6 @@ def main():
             os.write(fd, b"\x03")  # Ctrl-C
             read_until(fd, re.escape(PROMPT), timeout=10)
             print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
-        elif SCENARIO == "ctrl-c-workers":
-            # PROGRAM is fork_workers: a parent and two CPU-bound children, all in the foreground job.
-            os.write(fd, f"{m} {PROGRAM} 2 60000000000\n".encode())
-            read_until(fd, "started 2 workers")
-            time.sleep(3.0)  # long enough for the workers to be worth moving
-            os.write(fd, b"\x03")  # Ctrl-C
-            read_until(fd, re.escape(PROMPT), timeout=15)
-            print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
-            time.sleep(0.5)
-            left = run(fd, "pgrep -c -x fork_workers; true")
-            print("left:", re.search(r"^(\d+)", left, re.M).group(1))
         elif SCENARIO == "ctrl-z":
             os.write(fd, f"{m} bash -c 'for i in 1 2 3 4 5 6; do sleep 0.3; done; echo finished'\n".encode())
             time.sleep(0.6)
