@@ -133,10 +133,12 @@ public static class CallMarshaller
         int at = 0;
         foreach (var (b, length) in vecs)
         {
-            int n = (int)Math.Min(length, (ulong)(bytes.Length - at));
-            if (n <= 0)
+            if (at == bytes.Length)
                 break;
-            ProcessMemory.TryWrite(tid, b, bytes.AsSpan(at, n));
+            // An empty iovec takes nothing; the ones after it still do (readv of {p,0},{q,2}).
+            int n = (int)Math.Min(length, (ulong)(bytes.Length - at));
+            if (n > 0)
+                ProcessMemory.TryWrite(tid, b, bytes.AsSpan(at, n));
             at += n;
         }
     }
