@@ -34,12 +34,32 @@ int mosix_listen_unix(const char *path)
     return fd;
 }
 
+/* The uid the kernel vouches for at the other end of a Unix socket, or -1. */
+static long peer_uid(int fd)
+{
+    struct ucred cred;
+    socklen_t length = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &length) != 0 || length < sizeof cred)
+        return -1;
+    return cred.uid;
+}
+
 int mosix_accept(int listen_fd)
 {
-    int fd;
-    do fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-    while (fd < 0 && errno == EINTR);
-    return fd < 0 ? -errno : fd;
+    /* Only the user who runs this mosrun may talk to it: `native CMD` starts commands as that
+     * user, and move or chkexit act on the process. The folder is the user's alone (FolderTrust);
+     * this holds even if it were not. Anybody else's connection is closed unanswered. */
+    for (;;) {
+        int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (peer_uid(fd) == (long)geteuid())
+            return fd;
+        close(fd);
+    }
 }
 
 int mosix_shutdown(int fd)

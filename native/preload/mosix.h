@@ -48,7 +48,7 @@ int mosix_gettid(void);
 
 /* control.c */
 int mosix_listen_unix(const char *path);
-int mosix_accept(int listen_fd);
+int mosix_accept(int listen_fd); /* connections of this euid only */
 int mosix_shutdown(int fd);
 const char *mosix_program_name(void);
 

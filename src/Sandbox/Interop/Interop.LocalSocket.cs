@@ -29,7 +29,7 @@ public static partial class LocalSocket
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    /// <summary>Waits for the next connection; null once the listener is shut down.</summary>
+    /// <summary>Waits for the next connection of this process's own user (SO_PEERCRED; any other is closed unanswered); null once the listener is shut down.</summary>
     public static SafeFileHandle? Accept(SafeFileHandle listener)
     {
         int fd = RawAccept((int)listener.DangerousGetHandle());

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
 using Mosix.Tests.Agent;
 using Mosix.Tests.Harness;
 using NUnit.Framework;
@@ -9,6 +11,8 @@ namespace Mosix.Tests.Security;
 /// Another user cannot take a user's runtime folder: with <c>/tmp/mosix-UID</c> made first by
 /// someone else, open to all (0777), the victim's mosrun still has its control socket, in a folder
 /// nobody else can make (under the victim's home), and migrate, mosps and moskillall reach it.
+/// Nor can another user (root included) talk to a mosrun's control socket: the kernel's word
+/// (SO_PEERCRED) on who connected decides, not the folder alone.
 /// </summary>
 [TestFixture, NonParallelizable]
 public sealed class RuntimeFolderTests
@@ -56,5 +60,64 @@ public sealed class RuntimeFolderTests
         {
             Directory.Delete(squatted, recursive: true);
         }
+    }
+
+    [Test]
+    public void AnotherUsersConnectionToAMosrunsControlSocketIsClosedUnanswered()
+    {
+        Assume.That(Environment.IsPrivilegedProcess, "a throwaway user's mosrun and another user (root) are needed: run as root");
+        using var user = ThrowawayUser.CreateOrUseCurrent();
+        using var scratch = ScratchDirectory.Create(user);
+        var options = new RunOptions
+        {
+            RunAsPrefix = user.CommandPrefix,
+            WorkingDirectory = scratch.Work,
+            Environment = user.EnvironmentFor(scratch),
+            Timeout = TimeSpan.FromMinutes(1),
+        };
+        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), "/bin/sleep", "60"], options with { KeepStdinOpen = true });
+        string pid = run.Pid.ToString(CultureInfo.InvariantCulture);
+        string? socket = null;
+        AgentProcess.WaitFor(() => (socket = ControlSocketOf(user, scratch, pid)) is not null, TimeSpan.FromSeconds(20), () => $"no control socket of mosrun {pid}");
+
+        string rootsAnswer = AskAsThisProcess(socket!, "status");
+        var usersAnswer = CommandRunner.Run([AgentCluster.Bin("migrate"), pid, "freeze"], options);
+        var continued = CommandRunner.Run([AgentCluster.Bin("migrate"), pid, "continue"], options);
+        run.SendSignal(15);
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.ExitCode, Is.EqualTo(128 + 15), "mosrun ends as its program, by SIGTERM");
+            Assert.That(rootsAnswer, Is.Empty, "root (not the mosrun's user) is closed unanswered");
+            Assert.That(usersAnswer.ExitCode, Is.Zero, usersAnswer.Describe("migrate freeze, as the mosrun's user"));
+            Assert.That(continued.ExitCode, Is.Zero, continued.Describe("migrate continue, as the mosrun's user"));
+        });
+    }
+
+    /// <summary>The control socket of mosrun <paramref name="pid"/> in whichever runtime folder the user's commands chose.</summary>
+    private static string? ControlSocketOf(ThrowawayUser user, ScratchDirectory scratch, string pid) =>
+        new[] { $"/tmp/mosix-{user.Uid}", Path.Combine(scratch.Home, ".mosix", "run") }
+            .Select(folder => Path.Combine(folder, $"process-{pid}.sock"))
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>One request line from this (root) process; whatever comes back before the socket closes.</summary>
+    private static string AskAsThisProcess(string path, string request)
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Connect(new UnixDomainSocketEndPoint(path));
+        socket.ReceiveTimeout = 10_000;
+        socket.Send(Encoding.ASCII.GetBytes(request + "\n"));
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            for (int n; (n = socket.Receive(buffer)) > 0;)
+                answer.Append(Encoding.ASCII.GetString(buffer, 0, n));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // closed with our request unread: nothing was answered
+        }
+        return answer.ToString();
     }
 }
