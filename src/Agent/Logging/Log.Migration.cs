@@ -21,4 +21,7 @@ internal static partial class Log
 
     [LoggerMessage(95, LogLevel.Information, "guest host {GuestPid} asked to send its process home: {Reason}")]
     public static partial void GuestAskedToLeave(ILogger logger, int guestPid, string reason);
+
+    [LoggerMessage(96, LogLevel.Warning, "a process meant for {Node} was not sent: the agent at {Endpoint} proved to be {Peer} (gossip named a wrong endpoint)")]
+    public static partial void GuestRouteImpostor(ILogger logger, string node, string peer, string endpoint);
 }

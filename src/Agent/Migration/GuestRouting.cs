@@ -46,6 +46,15 @@ public sealed class GuestRouting(AgentOptions options, Dissemination disseminati
         }
         await using (link)
         {
+            // A node asked for by name must be that node: gossip is any member's word, so a vector
+            // for X relayed with another member's endpoint would otherwise hand it X's processes.
+            // Its certificate proves the name (HOST:PORT asks for whoever answers there).
+            if (target.ByName && link.PeerNode != offer.Node)
+            {
+                Log.GuestRouteImpostor(logger, offer.Node, link.PeerNode, $"{target.Host}:{target.Port}");
+                await ErrorAsync(control, $"the agent at {target.Host}:{target.Port} is {link.PeerNode}, not {offer.Node} (gossip named a wrong endpoint for it)", stop);
+                return;
+            }
             byte[] key = RandomNumberGenerator.GetBytes(SealedStream.KeySize);
             try
             {
@@ -60,6 +69,7 @@ public sealed class GuestRouting(AgentOptions options, Dissemination disseminati
                 }, stop);
                 var accepted = (await link.Frames.ExpectAsync(MessageKind.GuestAccepted, stop)).Read(GuestAccepted.Parser);
                 accepted.ChannelKey = ByteString.CopyFrom(key);
+                accepted.Node = link.PeerNode; // the name its certificate proves, not the one it says
                 await control.WriteAsync(MessageKind.GuestAccepted, accepted, stop);
                 Log.GuestRouted(logger, offer.HomePid, offer.Command, link.PeerNode);
             }
@@ -78,14 +88,15 @@ public sealed class GuestRouting(AgentOptions options, Dissemination disseminati
         }
     }
 
-    /// <summary>A node name from the gossip window, or HOST:PORT of an agent.</summary>
-    private (string Host, int Port)? Resolve(string node)
+    /// <summary>A node name from the gossip window (<c>ByName</c>), or HOST:PORT of an agent.</summary>
+    private (string Host, int Port, bool ByName)? Resolve(string node)
     {
         if (node.Length == 0 || node == options.Name)
             return null;
         string? endpoint = dissemination.Snapshot().Nodes.Where(n => n.Vector.Node == node).Select(n => n.Vector.Endpoint).FirstOrDefault();
+        bool byName = endpoint is not null;
         endpoint ??= node.Contains(':') ? node : null;
-        return endpoint is not null && NetworkEndpoint.Parse(endpoint, out _) is { } parsed ? (parsed.Host, parsed.Port) : null;
+        return endpoint is not null && NetworkEndpoint.Parse(endpoint, out _) is { } parsed ? (parsed.Host, parsed.Port, byName) : null;
     }
 
     private static async Task ErrorAsync(FrameStream control, string message, CancellationToken stop)
