@@ -138,5 +138,10 @@ internal sealed class Relocation(Supervisor supervisor, int pid, UnservedCallPol
             : new ControlLine.Reply(false, $"the process stays on {away.Node}: {refusal}");
     }
 
-    private static void Notice(string text) => Console.Error.WriteLine($"mosrun: {text}");
+    /// <summary>
+    /// A guest host's notice, for the user's terminal. It is the guest node's word: control
+    /// characters (an escape sequence, a carriage return over an earlier line) are shown as '?'.
+    /// </summary>
+    private static void Notice(string text) =>
+        Console.Error.WriteLine($"mosrun: {string.Concat(text.Select(c => char.IsControl(c) ? '?' : c))}");
 }

@@ -19,6 +19,16 @@ internal static partial class FolderTrust
     [LibraryImport("libc", EntryPoint = "getuid")]
     public static partial uint CurrentUid();
 
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Stat(string path, [Out] byte[] buffer);
+
+    /// <summary>The uid owning <paramref name="path"/> (symbolic links followed), or null if it cannot be read.</summary>
+    public static uint? Owner(string path)
+    {
+        var stat = new byte[StatSize];
+        return Stat(path, stat) == 0 ? BinaryPrimitives.ReadUInt32LittleEndian(stat.AsSpan(UidOffset)) : null;
+    }
+
     /// <summary>Absent (null), or whether <paramref name="path"/> is a folder only the current user may use.</summary>
     public static bool? IsOwnPrivateFolder(string path)
     {

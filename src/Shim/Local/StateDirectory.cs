@@ -62,7 +62,11 @@ public sealed class StateDirectory
         return this;
     }
 
-    /// <summary>Creates <paramref name="path"/> 0700 if missing; refuses it if group or others may enter or write it.</summary>
+    /// <summary>
+    /// Creates <paramref name="path"/> 0700 if missing; refuses it if group or others may enter or
+    /// write it, or if another user owns it (whose folder could hand this user keys and sockets
+    /// that user chose).
+    /// </summary>
     public static void EnsurePrivate(string path)
     {
         if (!Directory.Exists(path))
@@ -72,6 +76,8 @@ public sealed class StateDirectory
                 Directory.CreateDirectory(parent);
             Directory.CreateDirectory(path, OwnerOnly);
         }
+        if (FolderTrust.Owner(path) is { } owner && owner != FolderTrust.CurrentUid())
+            throw new IOException($"{path} belongs to another user (uid {owner}); use a folder of your own (--state, MOSIX_STATE)");
         var mode = File.GetUnixFileMode(path);
         const UnixFileMode open = UnixFileMode.GroupWrite | UnixFileMode.GroupExecute | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
         if ((mode & open) != 0)

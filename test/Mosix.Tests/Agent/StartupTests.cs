@@ -51,4 +51,17 @@ public sealed class StartupTests
         File.SetUnixFileMode(state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         AssertOneLine(Mosixd("--state", state), 1, "open to other users");
     }
+
+    [Test]
+    public void A_state_folder_of_another_user_is_refused()
+    {
+        Assume.That(Environment.IsPrivilegedProcess, "a folder of another (throwaway) user is needed: run as root");
+        using var owner = ThrowawayUser.CreateOrUseCurrent();
+        using var cluster = new AgentCluster();
+        string state = cluster.StateFor("theirs");
+        Directory.CreateDirectory(state);
+        File.SetUnixFileMode(state, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        owner.GiveOwnership(state);
+        AssertOneLine(Mosixd("--state", state), 1, $"belongs to another user (uid {owner.Uid})");
+    }
 }
