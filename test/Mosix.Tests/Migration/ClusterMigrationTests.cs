@@ -62,7 +62,7 @@ public sealed class ClusterMigrationTests
     [Test]
     public void Python3MovedAwayAndBackPrintsWhatItPrintsNatively()
     {
-        string[] program = ["python3", "-c", "import sys\nprint('started', flush=True)\nx = 0\nfor i in range(12_000_000): x = (x * 31 + i) % 1_000_003\nprint('result', x)\nsys.exit(4)"];
+        string[] program = ["python3", "-c", "import sys\nprint('started', flush=True)\nx = 0\nfor i in range(30_000_000): x = (x * 31 + i) % 1_000_003\nprint('result', x)\nsys.exit(4)"];
         var native = NativeAndAtHome(program, Options());
         using var run = Mosrun(program);
         run.WaitForStdout("started");
@@ -160,6 +160,36 @@ public sealed class ClusterMigrationTests
     }
 
     [Test]
+    public void RecordLocksSemaphoresPipeSizesAndGroupsAwayAreHomesAndPrintAsNatively()
+    {
+        // fcntl locks (POSIX and OFD), F_SETPIPE_SZ, semctl and get/setgroups: calls whose pointer's
+        // shape depends on a command. Away they are made by the deputy, so the lock the process
+        // holds is held at home, where another home process meets it.
+        string file = Path.Combine(_scratch.Work, "locked.dat");
+        string[] program = [RepoPaths.TestProgram("irregular_calls"), file];
+        var native = CommandRunner.Run(program, Options() with { Stdin = "go\nend\n"u8.ToArray() });
+        Assert.That(native.StdoutText, Does.Contain("holding"), native.Describe("irregular_calls, natively (the oracle)"));
+        using var run = Mosrun(program);
+        run.WaitForStdout("ready");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        run.WriteStdin("go\n");
+        run.WaitForStdout("holding");
+        string[] probe = ["python3", "-c", "import fcntl, sys; f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, 10)", file];
+        var meetsTheLock = CommandRunner.Run(probe, Options());
+        run.WriteStdin("end\n");
+        var result = run.WaitForExit();
+        var afterIt = CommandRunner.Run(probe, Options());
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.Describe("mosrun irregular_calls, moved to node2"));
+            Assert.That(result.StderrText, Is.Empty);
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(meetsTheLock.StderrText, Does.Contain("BlockingIOError"), meetsTheLock.Describe("a home process locking the range held away"));
+            Assert.That(afterIt.ExitCode, Is.Zero, afterIt.Describe("the same lock once the process has ended"));
+        });
+    }
+
+    [Test]
     public void AMoveToAnUnknownNodeLeavesTheProcessRunningAtHome()
     {
         string[] program = [RepoPaths.TestProgram("compute"), "1500000000"];
@@ -170,6 +200,34 @@ public sealed class ClusterMigrationTests
         Assert.That(refused.ExitCode, Is.EqualTo(1));
         Assert.That(refused.StderrText.TrimEnd(), Is.EqualTo("migrate: the process stays where it is: no node 'node9' is known to this node's agent (see mosmon)"));
         Assert.That(run.WaitForExit().StdoutText, Is.EqualTo(native.StdoutText));
+    }
+
+    [Test]
+    public void AMemberGossipingAnotherNodesEndpointUnderItsNameGetsNoProcess()
+    {
+        // impostor is a member whose vector names node2's endpoint: gossip is any member's word, so
+        // a move to "impostor" dials node2. node2's certificate says node2, not impostor: nothing moves.
+        var node2 = _cluster["node2"];
+        using var impostor = _cluster.StartMember("impostor", "--advertise", node2.Endpoint);
+        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("impostor"), Patience, () => "node1 never saw the impostor");
+        string[] program = [RepoPaths.TestProgram("compute"), "300000000"];
+        var native = CommandRunner.Run(program, Options());
+        int guestsBefore = Guests(node2.Log());
+        using var run = Mosrun(program);
+        CommandResult refused = null!;
+        AgentProcess.WaitFor(() => !(refused = RunMigrate(run, "impostor")).StderrText.Contains("not running under your mosrun", StringComparison.Ordinal),
+            Patience, () => "mosrun never opened its control socket");
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.StderrText.Trim(), Is.EqualTo($"migrate: the process stays where it is: the agent at {node2.Endpoint} is node2, not impostor (gossip named a wrong endpoint for it)"));
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(Guests(node2.Log()), Is.EqualTo(guestsBefore), "node2 accepted no guest meanwhile");
+        });
+
+        static int Guests(string log) => log.Split('\n').Count(line => line.Contains("accepted: guest host pid", StringComparison.Ordinal));
     }
 
     [Test]
