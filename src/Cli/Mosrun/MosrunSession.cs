@@ -132,8 +132,8 @@ internal sealed class MosrunSession : IDisposable
             ["checkpoint"] => await CheckpointAsync(target, "migrate checkpoint", CheckpointAction.Continue),
             ["chkstop"] => await CheckpointAsync(target, "migrate chkstop", CheckpointAction.Stop),
             ["chkexit"] => await CheckpointAsync(target, "migrate chkexit", CheckpointAction.Exit),
-            ["home"] => Chosen(target, target.Relocation.BringHome()),
-            ["move", var node] => Chosen(target, target.Relocation.MoveTo(node)),
+            ["home"] => Chosen(target, target.Relocation.BringHome(), away: false),
+            ["move", var node] => Chosen(target, target.Relocation.MoveTo(node), away: true),
             ["native", var asking] => NativeRequest.Serve(_supervisor.RootPid, asking),
             ["freeze"] => Freeze(target),
             ["continue"] => Continue(target),
@@ -153,10 +153,16 @@ internal sealed class MosrunSession : IDisposable
     private static string StatusOf(TreeProcess process) =>
         $"{process.Relocation.Where ?? "home"} {process.State} {process.Pid} {ProcessStatus.Comm(process.Pid) ?? "?"}";
 
-    /// <summary>Somebody chose where the process runs: it no longer goes back to a node it came home from.</summary>
-    private static ControlLine.Reply Chosen(TreeProcess process, ControlLine.Reply reply)
+    /// <summary>
+    /// Somebody chose where the process runs (migrate, the balancer). Home: it no longer goes back
+    /// to a node it came home from. A node: it belongs there, and goes back there after a call
+    /// that brings it home.
+    /// </summary>
+    private static ControlLine.Reply Chosen(TreeProcess process, ControlLine.Reply reply, bool away)
     {
-        if (reply.Ok)
+        if (reply.Ok && away)
+            process.SentAway();
+        else if (reply.Ok)
             process.Settle();
         return reply;
     }

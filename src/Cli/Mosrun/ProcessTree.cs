@@ -156,7 +156,20 @@ internal sealed class TreeProcess(Relocation relocation, int parentPid)
         }
     }
 
-    /// <summary>Somebody chose where it runs (migrate, the balancer) or it cannot go back: it belongs where it is.</summary>
+    /// <summary>
+    /// Somebody sent it to a node: it belongs there, now that it is there (<see cref="Relocation.Where"/>)
+    /// and after the stay that began, if that one ends for a call only home can make.
+    /// </summary>
+    public void SentAway()
+    {
+        lock (_lock)
+        {
+            _belongsOn = null;
+            _stayHandled = null;
+        }
+    }
+
+    /// <summary>Somebody brought it home, or it cannot go back: it belongs where it is.</summary>
     public void Settle()
     {
         lock (_lock)

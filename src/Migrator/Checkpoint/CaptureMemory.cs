@@ -27,8 +27,9 @@ internal sealed class CaptureMemory(int pid, IImageSink writer) : IDisposable
     private Task _writing = Task.CompletedTask;
 
     /// <summary>The areas an image holds, each with its mapping described (no page runs yet): the layout.</summary>
-    public static List<(Vma Area, Mapping Mapping)> Plan(IReadOnlyList<Vma> areas) =>
-        areas.Where(a => !a.IsVdsoArea && a.Path != "[vsyscall]").Select(a => (a, Describe(a))).ToList();
+    /// <param name="forMigration">A move's image: shared memory stays at home (<see cref="MappingKind.HomeShared"/>).</param>
+    public static List<(Vma Area, Mapping Mapping)> Plan(IReadOnlyList<Vma> areas, bool forMigration = false) =>
+        areas.Where(a => !a.IsVdsoArea && a.Path != "[vsyscall]").Select(a => (a, Describe(a, forMigration))).ToList();
 
     /// <summary>Stores the pages of the planned areas, adding each mapping's page runs as it goes.</summary>
     public void Write(IReadOnlyList<(Vma Area, Mapping Mapping)> plan)
@@ -36,8 +37,8 @@ internal sealed class CaptureMemory(int pid, IImageSink writer) : IDisposable
         using var pageMap = PageMap.Open(pid);
         foreach (var (area, mapping) in plan)
         {
-            if (mapping.Kind == MappingKind.SharedFile)
-                continue; // nothing to store: every page is the file's
+            if (mapping.Kind is MappingKind.SharedFile or MappingKind.HomeShared)
+                continue; // nothing to store: every page is the file's, or stays at home
             for (ulong first = 0, pages = area.Length / PageSize; first < pages; first += BatchPages)
             {
                 int count = (int)Math.Min(BatchPages, pages - first);
@@ -51,8 +52,10 @@ internal sealed class CaptureMemory(int pid, IImageSink writer) : IDisposable
     /// <summary>Never leaves a write running on a buffer we drop; its failure, if any, was or will be reported by <see cref="Write"/>.</summary>
     public void Dispose() => ((IAsyncResult)_writing).AsyncWaitHandle.WaitOne();
 
-    public static Mapping Describe(Vma area)
+    public static Mapping Describe(Vma area, bool forMigration = false)
     {
+        if (forMigration && area.StaysAtHome)
+            return new Mapping { Start = area.Start, End = area.End, Prot = (uint)area.Protection, Kind = MappingKind.HomeShared, Path = area.Path };
         var mapping = new Mapping
         {
             Start = area.Start,

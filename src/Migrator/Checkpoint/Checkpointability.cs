@@ -34,6 +34,9 @@ internal static class Checkpointability
         {
             if (area.IsVdsoArea || area.Path == "[vsyscall]")
                 continue;
+            // A move leaves shared memory with the deputy at home (MappingKind.HomeShared).
+            if (forMigration && area.StaysAtHome)
+                continue;
             // A read-only shared file mapping holds nothing but the file: it is mapped again at restore.
             if (area.Shared && (area.Writable || !area.IsFile))
                 Refuse($"it has a shared {(area.Writable ? "writable " : "")}mapping of {Describe(area)}");

@@ -84,7 +84,7 @@ public static class Checkpointer
         // image but the page runs) to the writer, then the pages.
         var areas = MemoryMap.Read(pid);
         image.Vdso = CaptureProcess.Vdso(areas);
-        var plan = CaptureMemory.Plan(areas);
+        var plan = CaptureMemory.Plan(areas, forMigration);
         image.Mappings.AddRange(plan.Select(p => p.Mapping));
         if (forMigration)
             MappedFileHashes.Add(image.Mappings);

@@ -11,7 +11,7 @@ namespace Mosix.Migrator.Migration;
 /// <summary>
 /// The home process of a migrated program, kept as its stand-in (DESIGN.md, process model): it
 /// keeps its pid, parent, descriptors, working directory and terminal; its memory is released but
-/// for a scratch area and a three-instruction pause loop. Forwarded calls run inside it by
+/// for memory it shares with other processes, a scratch area and a three-instruction pause loop. Forwarded calls run inside it by
 /// injection; signals sent to it are passed to the incarnation; when the incarnation ends, it ends
 /// the same way.
 /// </summary>
@@ -98,7 +98,9 @@ public sealed class Deputy : IDeputyRole
             ForgetMemoryRegistrations(remote);
             foreach (var area in MemoryMap.Read(tracee.Tid))
             {
-                if (!area.IsVdsoArea && area.Path != "[vsyscall]")
+                // Shared memory stays: other home processes share it, and the process touches it
+                // here (it comes home for that) until it unmaps it.
+                if (!area.IsVdsoArea && area.Path != "[vsyscall]" && !area.StaysAtHome)
                     remote.Checked(Sys.Munmap, area.Start, area.Length);
             }
             const ulong rw = Mman.PROT_READ | Mman.PROT_WRITE, anonymous = Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS;

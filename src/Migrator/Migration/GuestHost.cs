@@ -2,6 +2,7 @@ using Mosix.Migrator.Checkpoint;
 using Mosix.Migrator.Images;
 using Mosix.Migrator.Restore;
 using Mosix.Sandbox.Forwarding;
+using Mosix.Sandbox.Memory;
 using Mosix.Sandbox.Spawning;
 using Mosix.Sandbox.Supervision;
 using Mosix.Sandbox.Syscalls;
@@ -85,6 +86,7 @@ public sealed class GuestHost
                 {
                     Policy = TrapPolicy.Guest,
                     SyscallHandler = _calls,
+                    FaultHandler = OnFault,
                     EventLog = DebugLog.FromEnvironment($".guest.{Environment.ProcessId}", problem => _log.WriteLine($"mosix guest: {problem}")),
                 });
         }
@@ -237,6 +239,26 @@ public sealed class GuestHost
         _incarnation!.SignalRoot(Signals.SIGKILL); // while stopped: not one instruction past its image
         return true;
     }
+
+    /// <summary>
+    /// A fault of the incarnation: on memory that stays at home (shared with home processes; here
+    /// an inaccessible placeholder), the process goes home and makes the access there. Any other
+    /// fault is the program's own.
+    /// </summary>
+    private bool OnFault(Sandbox.Tracing.Tracee tracee, ulong address)
+    {
+        if (!_calls!.Armed)
+            return false;
+        // Until the move stops it, the access faults again and again: asked once, then recognised.
+        if (address == Volatile.Read(ref _sharedFault) && Volatile.Read(ref _leaving) == 1)
+            return true;
+        if (!MemoryMap.Read(tracee.Tid).Any(a => a.StaysAtHome && a.Contains(address)))
+            return false;
+        Volatile.Write(ref _sharedFault, address);
+        return GoHome("it touched memory it shares with processes at home", "shared memory");
+    }
+
+    private ulong _sharedFault;
 
     private void StayAway()
     {

@@ -12,22 +12,54 @@ namespace Mosix.Migrator.Restore;
 /// </summary>
 /// <param name="proven">Away from home: the version of each mapped file proven to be home's copy (RestoreValidation);
 /// what the tracee opens must be that very version.</param>
-internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage metadata, IReadOnlyDictionary<string, FileStat.Version>? proven = null)
+/// <param name="hostsGuest">The target is a guest's stub: memory shared at home (<see cref="MappingKind.HomeShared"/>)
+/// gets a placeholder. Otherwise the target is the deputy, which has kept that memory: it stays as it is.</param>
+internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage metadata, IReadOnlyDictionary<string, FileStat.Version>? proven = null,
+    bool hostsGuest = false)
 {
     private const int PageSize = 4096;
     private const int ChunkBytes = 8 << 20;
     private int Pid => remote.Tracee.Tid;
     private ProcessImage Metadata => metadata;
 
-    /// <summary>Unmaps all of the target but its vDSO areas (injection runs through the vDSO).</summary>
+    /// <summary>
+    /// Unmaps all of the target but its vDSO areas (injection runs through the vDSO) and, in the
+    /// deputy, the shared memory it kept for the image (what the process unmapped away goes).
+    /// </summary>
     public void Clear()
     {
-        foreach (var area in MemoryMap.Read(Pid))
+        var current = MemoryMap.Read(Pid);
+        var kept = hostsGuest ? [] : KeptAtHome(current);
+        foreach (var area in current)
         {
             if (area.IsVdsoArea || area.Path == "[vsyscall]")
                 continue;
-            remote.Checked(Sys.Munmap, area.Start, area.Length);
+            ulong at = area.Start;
+            foreach (var (start, end) in kept.Where(k => k.Start < area.End && area.Start < k.End))
+            {
+                if (start > at)
+                    remote.Checked(Sys.Munmap, at, start - at);
+                at = end;
+            }
+            if (at < area.End)
+                remote.Checked(Sys.Munmap, at, area.End - at);
         }
+    }
+
+    /// <summary>
+    /// The image's shared memory, in address order, each part of it one the deputy still has
+    /// (a guest cannot make home map anything; the deputy keeps what the process had).
+    /// </summary>
+    private List<(ulong Start, ulong End)> KeptAtHome(List<Vma> current)
+    {
+        var kept = Metadata.Mappings.Where(m => m.Kind == MappingKind.HomeShared).Select(m => (m.Start, m.End)).OrderBy(k => k.Start).ToList();
+        foreach (var (start, end) in kept)
+        {
+            if (!current.Any(a => a.StaysAtHome && a.Start <= start && end <= a.End))
+                throw new RestoreException(RestoreStage.ClearAddressSpace,
+                    $"the image's shared memory at 0x{start:x}-0x{end:x} is not this process's at home (only its own deputy can take it back)");
+        }
+        return kept;
     }
 
     /// <summary>
@@ -77,6 +109,14 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage me
         foreach (var m in Metadata.Mappings)
         {
             ulong length = m.End - m.Start;
+            if (m.Kind == MappingKind.HomeShared)
+            {
+                // Away: an inaccessible shared placeholder (the touch that faults on it takes the
+                // process home, and a later move names it shared memory again). At home: kept.
+                if (hostsGuest)
+                    remote.Checked(Sys.Mmap, m.Start, length, Mman.PROT_NONE, Mman.MAP_SHARED | Mman.MAP_ANONYMOUS | Mman.MAP_FIXED | Mman.MAP_NORESERVE, ulong.MaxValue, 0);
+                continue;
+            }
             if (m.Kind is MappingKind.File or MappingKind.SharedFile)
             {
                 // A shared mapping gets its final protection now: it is read-only and has no pages to write.
@@ -135,7 +175,7 @@ internal sealed class AddressSpaceBuilder(RemoteSyscalls remote, ProcessImage me
     /// <summary>Gives each mapping its own protection.</summary>
     public void Protect()
     {
-        foreach (var m in Metadata.Mappings.Where(m => m.Kind != MappingKind.SharedFile && m.Prot != (Mman.PROT_READ | Mman.PROT_WRITE)))
+        foreach (var m in Metadata.Mappings.Where(m => m.Kind is not (MappingKind.SharedFile or MappingKind.HomeShared) && m.Prot != (Mman.PROT_READ | Mman.PROT_WRITE)))
             remote.Checked(Sys.Mprotect, m.Start, m.End - m.Start, m.Prot);
     }
 

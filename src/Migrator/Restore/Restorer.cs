@@ -31,7 +31,7 @@ public static class Restorer
         {
             using (var remote = RemoteSyscalls.Enter(tracee))
             {
-                var space = new AddressSpaceBuilder(remote, metadata, proven);
+                var space = new AddressSpaceBuilder(remote, metadata, proven, options.HostsGuest);
                 space.Clear();
                 stage = RestoreStage.PlaceVdso;
                 space.PlaceVdso();

@@ -1,4 +1,5 @@
 using Mosix.Sandbox.Interop;
+using Mosix.Sandbox.Memory;
 using Mosix.Sandbox.Supervision;
 using Mosix.Sandbox.Syscalls;
 using Mosix.Sandbox.Tracing;
@@ -69,6 +70,10 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
             return entry.Class switch
             {
                 SyscallClass.Local when IsFileMapping(entry, regs) => _mappings?.TryMap(tracee, regs) ?? GoHome(entry),
+                // Memory shared at home is a placeholder here: made accessible or moved, it would
+                // be private memory of zeros. At home the call meets the real thing.
+                SyscallClass.Local when entry.CheckedAway is { } memory
+                    && MemoryMap.TouchesMemoryAtHome(tracee.Tid, regs.Arg(memory.AddressArg), memory.Length(regs)) => GoHome(entry),
                 SyscallClass.Local => null,
                 SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => HomePid,
                 SyscallClass.Virtual or SyscallClass.Home => Forward(tracee, regs, entry),

@@ -17,6 +17,14 @@ public sealed record Vma(ulong Start, ulong End, string Permissions, ulong Offse
     /// <summary>A mapping of a file (not anonymous, not one of the kernel's bracketed areas).</summary>
     public bool IsFile => Inode != 0 && !Path.StartsWith('[');
 
+    /// <summary>
+    /// Memory shared with other processes, which a move leaves at home with the deputy: every
+    /// shared mapping but a read-only one of a file that still exists (that one is mapped again
+    /// from the file). Away, its place is held by an inaccessible shared placeholder, which this
+    /// rule names alike, and the first touch of it takes the process home (docs/migration.md).
+    /// </summary>
+    public bool StaysAtHome => Shared && (Writable || !IsFile || Path.EndsWith(" (deleted)", StringComparison.Ordinal));
+
     /// <summary>PROT_* bits of <see cref="Permissions"/>.</summary>
     public ulong Protection => (Readable ? 1UL : 0) | (Writable ? 2UL : 0) | (Executable ? 4UL : 0);
 
@@ -34,6 +42,13 @@ public static class MemoryMap
         foreach (var line in File.ReadLines($"/proc/{pid}/maps"))
             areas.Add(Parse(line));
         return areas;
+    }
+
+    /// <summary>Whether <c>[start, start + length)</c> (one byte at least) overlaps memory that stays at home (<see cref="Vma.StaysAtHome"/>).</summary>
+    public static bool TouchesMemoryAtHome(int pid, ulong start, ulong length)
+    {
+        ulong end = start + Math.Max(length, 1);
+        return end > start && Read(pid).Any(a => a.StaysAtHome && a.Start < end && start < a.End);
     }
 
     /// <summary>Parses <c>start-end perms offset dev inode   path</c>; the path may contain spaces.</summary>

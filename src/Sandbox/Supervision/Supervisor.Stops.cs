@@ -33,10 +33,26 @@ public sealed partial class Supervisor
             Resume(tracee);
             return;
         }
+        if (signal is Libc.SIGSEGV or Libc.SIGBUS && _options.FaultHandler is { } faults
+            && FaultAddress(tracee.Tid) is { } address && faults(tracee, address))
+        {
+            Resume(tracee); // dropped: the faulting access is made again
+            return;
+        }
         if (signal < tracee.LastSignalArrival.Length)
             tracee.LastSignalArrival[signal] = Stopwatch.GetTimestamp();
         tracee.SignalToDeliver = signal;
         Resume(tracee);
+    }
+
+    /// <summary>The address of the access that faulted, when the kernel raised the signal for one (si_code > 0); null for a signal somebody sent.</summary>
+    private static unsafe ulong? FaultAddress(int tid)
+    {
+        byte* siginfo = stackalloc byte[128];
+        if (Ptrace.Request(Ptrace.PTRACE_GETSIGINFO, tid, 0, (nint)siginfo) != 0)
+            return null;
+        int code = *(int*)(siginfo + 8);
+        return code > 0 && code < 0x80 ? *(ulong*)(siginfo + 16) : null; // SI_KERNEL (0x80): no address
     }
 
     private void OnNewTask(Tracee parent, int ptraceEvent)

@@ -14,6 +14,14 @@ public sealed record SupervisorOptions
     /// <summary>Decides trapped calls (a guest's forwarding); null: they run natively.</summary>
     public ISyscallHandler? SyscallHandler { get; init; }
 
+    /// <summary>
+    /// Asked of a fault the kernel raised (SIGSEGV, SIGBUS) with its address, before it is
+    /// delivered: true when the owner of the supervisor takes care of it (a guest that touched
+    /// memory staying at home goes home), and the signal is dropped; the access is then made again
+    /// (at home, once there). Null: faults are delivered as they come.
+    /// </summary>
+    public Func<Tracing.Tracee, ulong, bool>? FaultHandler { get; init; }
+
     /// <summary>Where to write every stop the supervisor handles (debugging the supervisor itself), or null.</summary>
     public TextWriter? EventLog { get; init; }
 

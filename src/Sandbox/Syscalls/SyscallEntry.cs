@@ -41,7 +41,20 @@ public sealed record SyscallEntry(
     /// </summary>
     public IReadOnlyList<int> SelfArgs { get; init; } = [];
 
+    /// <summary>
+    /// For a Local call on the caller's memory: away from home it stops for the guest's handler,
+    /// which lets it run natively unless the memory it names is home's (memory shared with home
+    /// processes stays at home; a file mapping needs home's descriptor). Null for other calls.
+    /// </summary>
+    public MemoryArgs? CheckedAway { get; init; }
+
     public override string ToString() => $"{Name}({Number})";
+}
+
+/// <summary>The memory a call names: an address argument, and a length argument or (-1) one 32-bit word.</summary>
+public sealed record MemoryArgs(int AddressArg, int LengthArg)
+{
+    public ulong Length(in Tracing.UserRegs regs) => LengthArg < 0 ? 4 : regs.Arg(LengthArg);
 }
 
 /// <summary>How a large read or write is made as consecutive calls of the same kind.</summary>

@@ -12,11 +12,12 @@ public static partial class SyscallTable
         {
             Note = "anonymous maps are local; a file's fd is a home fd, so file maps need a handler "
                 + "(MAP_PRIVATE: filled from the deputy; MAP_SHARED: bring home)",
+            CheckedAway = new(0, 1),
         },
-        Local(10, "mprotect", Ptr, Int, Int),
+        Local(10, "mprotect", Ptr, Int, Int) with { Note = SharedAtHomeNote, CheckedAway = new(0, 1) },
         Local(11, "munmap", Ptr, Int),
         Local(12, "brk", Ptr),
-        Local(25, "mremap", Ptr, Int, Int, Int, Ptr),
+        Local(25, "mremap", Ptr, Int, Int, Int, Ptr) with { Note = SharedAtHomeNote, CheckedAway = new(0, 1) },
         Local(26, "msync", Ptr, Int, Int) with
         {
             Note = "only shared file maps have anything to flush, and those exist only at home",
@@ -62,6 +63,10 @@ public static partial class SyscallTable
         Refused(448, "process_mrelease", EPERM,
             "reaps another process's memory (for OOM killers)", Fd, Int),
     ];
+
+    private const string SharedAtHomeNote =
+        "away, memory shared with home processes is an inaccessible placeholder: a call that would make it "
+        + "accessible or move it brings the process home";
 
     private const string SelfPidNote =
         "pid 0 is the caller; any other pid is a home pid: away from home the guest's filter refuses it "

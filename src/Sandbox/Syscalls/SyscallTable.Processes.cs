@@ -87,10 +87,10 @@ public static partial class SyscallTable
         Local(335, "uretprobe") with { Note = "only the kernel's uretprobe trampoline calls it" },
         Local(318, "getrandom", Out(1), Int, Int),
 
-        Local(202, "futex", Ptr, Int, Int, Ptr, Ptr, Int) with { Note = FutexNote },
+        Local(202, "futex", Ptr, Int, Int, Ptr, Ptr, Int) with { Note = FutexNote, CheckedAway = new(0, -1) },
         Local(449, "futex_waitv", Ptr, Int, Int, StructIn(16), Int) with { Note = FutexNote },
-        Local(454, "futex_wake", Ptr, Int, Int, Int) with { Note = FutexNote },
-        Local(455, "futex_wait", Ptr, Int, Int, Int, StructIn(16), Int) with { Note = FutexNote },
+        Local(454, "futex_wake", Ptr, Int, Int, Int) with { Note = FutexNote, CheckedAway = new(0, -1) },
+        Local(455, "futex_wait", Ptr, Int, Int, Int, StructIn(16), Int) with { Note = FutexNote, CheckedAway = new(0, -1) },
         Local(456, "futex_requeue", Ptr, Int, Int, Int) with { Note = FutexNote },
     ];
 
@@ -108,5 +108,6 @@ public static partial class SyscallTable
         "limits live with the deputy; a handler mirrors the memory and CPU limits onto the incarnation";
 
     private const string FutexNote =
-        "private futexes are plain memory; shared ones sit in shared maps, which exist only at home";
+        "private futexes are plain memory; shared ones sit in memory shared with home processes, which stays at home: "
+        + "away, a futex there (its word is a placeholder) brings the process home";
 }

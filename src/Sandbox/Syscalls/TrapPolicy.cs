@@ -22,10 +22,10 @@ public sealed record TrapPolicy(string Name, Func<SyscallEntry, bool> Traps, boo
 
     /// <summary>
     /// A guest on another node: everything but local calls stops, to be answered, forwarded home,
-    /// brought home or refused; and mmap, whose file mappings need the home's descriptors.
+    /// brought home or refused; and the local calls checked away (<see cref="SyscallEntry.CheckedAway"/>).
     /// </summary>
     public static TrapPolicy Guest { get; } = new("guest",
-        e => e.Class != SyscallClass.Local || e.Name == "mmap", TrapUnknown: true, SelfOnly: true);
+        e => e.Class != SyscallClass.Local || e.CheckedAway is not null, TrapUnknown: true, SelfOnly: true);
 
     /// <summary>The untrapped calls whose <see cref="SyscallEntry.SelfArgs"/> the filter checks under this policy.</summary>
     public IEnumerable<SyscallEntry> SelfOnlyCalls() =>

@@ -90,6 +90,61 @@ public sealed class ProcessTreeTests
         });
     }
 
+    /// <summary>
+    /// python3's multiprocessing.Pool: its workers share semaphores with their parent (memory
+    /// shared at home). A worker moved by its pid computes on node2, comes home when it touches
+    /// them (to hand back a result and take the next task), and goes back to node2 once its next
+    /// task has run a second; the results and the status are as natively.
+    /// </summary>
+    [Test]
+    public void APythonPoolWorkerMovedByItsPidComputesAwayAndThePoolsResultsAreAsNatively()
+    {
+        string[] program = ["python3", "-c", PoolScript];
+        var native = CommandRunner.Run(program, _nodes.Options());
+        Assert.That(native.ExitCode, Is.EqualTo(3), native.Describe("the native run (the oracle)"));
+
+        using var run = _nodes.Mosrun(program);
+        run.WaitForStdout("pool started");
+        var tree = WaitForTree(t => t.Count(p => p.Parent == t.Single(r => r.Parent == 0).Pid) == 2, "the pool's two workers");
+        int worker = tree.Where(p => p.Parent != 0).Min(p => p.Pid);
+        Assert.That(Migrate(worker, "node2"), Does.StartWith("moved to node2"));
+        // Where the worker is seen, in order, until it ends: node2, home for the semaphores, node2 again.
+        var seen = new List<string>();
+        while (!run.HasExited && Tree().FirstOrDefault(p => p.Pid == worker) is { } now)
+        {
+            if (seen.Count == 0 || seen[^1] != now.Where)
+                seen.Add(now.Where);
+            Thread.Sleep(100);
+        }
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(string.Join(" ", seen), Does.Contain("node2 here node2"), "the worker came home for its semaphores and went back");
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.Describe("mosrun python3 (a Pool)"));
+            Assert.That(result.ExitCode, Is.EqualTo(3));
+            Assert.That(result.StderrText, Is.Empty);
+        });
+    }
+
+    /// <summary>Four CPU-bound tasks of a few seconds each for a Pool of two processes.</summary>
+    private const string PoolScript = """
+        import multiprocessing, sys
+
+        def work(n):
+            x = 0
+            for i in range(n):
+                x = (x * 31 + i) % 1_000_003
+            return x
+
+        if __name__ == '__main__':
+            multiprocessing.set_start_method('fork')
+            with multiprocessing.Pool(2) as pool:
+                print('pool started', flush=True)
+                results = pool.map(work, [60_000_000 + k for k in range(4)], chunksize=1)
+            print(results)
+            sys.exit(3)
+        """;
+
     [TestCase("sh", "-c", "sleep 1; echo slow", TestName = "MinusR_AShellThatForksASleepRunsOnNode2")]
     [TestCase("echo", "hi", TestName = "MinusR_AProgramThatEndsBeforeItCanMoveEndsWithItsOwnStatus")]
     [TestCase("sh", "-c", "exit 7", TestName = "MinusR_AShellsOwnStatusIsMosruns")]
