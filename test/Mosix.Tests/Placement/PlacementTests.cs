@@ -227,7 +227,10 @@ public sealed class PlacementTests
         // priorities can make the older one go before the other.
         foreach (int pid in new[] { minorPid, importantPid })
         {
-            var moved = CommandRunner.Run([AgentCluster.Bin("migrate"), pid.ToString(CultureInfo.InvariantCulture), "node2"], Options());
+            // A mosrun just started may not have opened its control socket yet.
+            CommandResult moved = null!;
+            AgentProcess.WaitFor(() => !(moved = CommandRunner.Run([AgentCluster.Bin("migrate"), pid.ToString(CultureInfo.InvariantCulture), "node2"], Options()))
+                .StderrText.Contains("not running under your mosrun", StringComparison.Ordinal), TimeSpan.FromSeconds(20), () => "mosrun never opened its control socket");
             Assert.That(moved.StdoutText, Does.StartWith("moved to node2"), moved.Describe("migrate"));
         }
         Thread.Sleep(3500); // past the guests' settling time: the node was free when they came

@@ -22,6 +22,12 @@ public sealed record Scenario(string Name, IReadOnlyList<string> Argv)
     /// <summary>Text the native stdout must contain, for the same reason.</summary>
     public string? NativeStdoutContains { get; init; }
 
+    /// <summary>
+    /// Why this machine cannot run the scenario at all, judged from its native run (null: it can):
+    /// the test is then skipped with that reason, never passed, and never failed for the machine.
+    /// </summary>
+    public Func<CommandResult, string?>? MachineCannot { get; init; }
+
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>A scenario that runs one of the C test programs.</summary>
