@@ -73,6 +73,12 @@ internal sealed class ControlEndpoint : IDisposable
             {
                 stream.Dispose();
             }
+            else if (IsQuestion(request))
+            {
+                // Answered from what mosrun already knows, at once: the balancer asks every mosrun
+                // each round, and a thread per question cost an idle mosrun ~1.5% of a core.
+                Serve(stream, request, afterReply: false);
+            }
             else
             {
                 // Each request on a thread of its own: a move or a checkpoint of one process of the
@@ -91,6 +97,13 @@ internal sealed class ControlEndpoint : IDisposable
                 server.Start();
             }
         }
+    }
+
+    /// <summary>The requests that only read mosrun's own state (members, status, job, lastimage): never slow, never blocking.</summary>
+    private static bool IsQuestion(string request)
+    {
+        ControlLine.Addressed(request, out _, out string verb);
+        return verb is "members" or "status" or "job" or "lastimage";
     }
 
     private static string? ReadRequest(FileStream stream)
