@@ -55,6 +55,15 @@ public sealed class PlacementTests
         AgentProcess.WaitFor(() => GuestProcesses.Hosts().Count == 0, TimeSpan.FromSeconds(20), () => "guest hosts left running");
     }
 
+    /// <summary>
+    /// How far from the ideal a balanced run may end. Nothing moved, the same jobs take 3.2x
+    /// (bench/makespan.sh, -L); balanced, 1.16-1.25x on the kernel of December 2026's first
+    /// machines and 1.2-1.4x on a later one whose CPU bandwidth control gives the half-core home
+    /// node's processes less than their share beside six supervisors. The bar catches a balancer
+    /// that does not spread; bench/makespan.sh measures how close to the ideal it gets.
+    /// </summary>
+    private const double MakespanBound = 1.45;
+
     [Test]
     public void SixCpuBoundJobsFromOneNodeSpreadAndFinishNearTheIdealMakespan()
     {
@@ -90,7 +99,7 @@ public sealed class PlacementTests
                 Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
                 Assert.That(result.ExitCode, Is.Zero);
             }
-            Assert.That(makespan, Is.LessThanOrEqualTo(ideal * 1.25), "makespan within 25% of the ideal");
+            Assert.That(makespan, Is.LessThanOrEqualTo(ideal * MakespanBound), $"makespan within {MakespanBound}x of the ideal");
         });
     }
 
@@ -122,7 +131,7 @@ public sealed class PlacementTests
         {
             Assert.That(result.StdoutText, Is.EqualTo(string.Concat(Enumerable.Repeat(native.StdoutText, 6))), result.StderrText);
             Assert.That(result.ExitCode, Is.Zero);
-            Assert.That(makespan, Is.LessThanOrEqualTo(ideal * 1.25), "makespan within 25% of the ideal");
+            Assert.That(makespan, Is.LessThanOrEqualTo(ideal * MakespanBound), $"makespan within {MakespanBound}x of the ideal");
         });
     }
 
