@@ -8,7 +8,9 @@ namespace Mosix.Tests.Agent;
 /// <summary>
 /// Agents on 127.0.0.1 for a test, as <c>./build.sh cluster</c> makes them: one folder with a
 /// state folder per node, node1 holding the cluster CA (made with bin/mosctl), each agent on its own
-/// port, joining through node1. Disposing ends every agent by pid and deletes the folder.
+/// port, joining through node1. With <see cref="User"/> a throwaway user, that user owns the folder
+/// and runs the agents and mosctl, as an unprivileged user's own cluster. Disposing ends every agent
+/// by pid and deletes the folder.
 /// </summary>
 public sealed class AgentCluster : IDisposable
 {
@@ -25,6 +27,22 @@ public sealed class AgentCluster : IDisposable
     /// test puts them; the placement tests turn the balancer on.
     /// </summary>
     public bool Balancing { get; init; }
+
+    /// <summary>Who runs the agents and mosctl: null (or the current user) for the tests' own user.</summary>
+    public ThrowawayUser? User
+    {
+        get => _user;
+        init
+        {
+            _user = value;
+            _user?.GiveOwnership(Root); // the user's folders go inside
+        }
+    }
+
+    private readonly ThrowawayUser? _user;
+
+    /// <summary>Runs a command as <see cref="User"/>.</summary>
+    public RunOptions AsUser(RunOptions options) => options with { RunAsPrefix = _user?.CommandPrefix ?? [] };
 
     public AgentProcess this[string name] => _agents.Single(a => a.Name == name);
 
@@ -45,7 +63,7 @@ public sealed class AgentCluster : IDisposable
     {
         string state = StateFor(name);
         if (name == "node1")
-            Mosctl(state, "init", "--node", name, "--cluster", "test");
+            Mosctl(state, AsUser(new RunOptions()), "init", "--node", name, "--cluster", "test");
         else
             Enroll(name, state);
         string seed = _agents.FirstOrDefault(a => a.Name == "node1")?.Endpoint ?? "";
@@ -63,9 +81,11 @@ public sealed class AgentCluster : IDisposable
         if (credentials)
             argv.AddRange(["--listen", $"127.0.0.1:{port}"]);
         argv.AddRange(extraArgs);
-        var agent = new AgentProcess(name, state, port, argv, options ?? new RunOptions { Timeout = TimeSpan.FromMinutes(5) });
+        var agent = new AgentProcess(name, state, port, argv, options ?? AsUser(new RunOptions { Timeout = TimeSpan.FromMinutes(5) }));
         _agents.Add(agent);
-        AgentProcess.WaitFor(() => Probe.Status(agent) is not null || !agent.IsRunning, TimeSpan.FromSeconds(30), () => $"{agent} did not open its control socket; log:\n{agent.Log()}");
+        // Another user's agent does not answer the tests' own probe: its control socket tells instead.
+        Func<bool> answers = agent.RunAsPrefix.Count == 0 ? () => Probe.Status(agent) is not null : () => File.Exists(agent.ControlSocket);
+        AgentProcess.WaitFor(() => answers() || !agent.IsRunning, TimeSpan.FromSeconds(30), () => $"{agent} did not open its control socket; log:\n{agent.Log()}");
         if (!agent.IsRunning)
             Assert.Fail($"{agent} ended at start; log:\n{agent.Log()}");
         return agent;
@@ -78,16 +98,18 @@ public sealed class AgentCluster : IDisposable
     public void Enroll(string name, string state)
     {
         string bundle = Path.Combine(Root, $"{name}.pem");
-        Mosctl(StateFor("node1"), "add-node", name, "--out", bundle);
-        Mosctl(state, "import", bundle);
+        Mosctl(StateFor("node1"), AsUser(new RunOptions()), "add-node", name, "--out", bundle);
+        Mosctl(state, AsUser(new RunOptions()), "import", bundle);
         File.Delete(bundle);
     }
 
     public string StateFor(string name) => Path.Combine(Root, name);
 
-    public static CommandResult Mosctl(string state, params string[] args)
+    public static CommandResult Mosctl(string state, params string[] args) => Mosctl(state, new RunOptions(), args);
+
+    private static CommandResult Mosctl(string state, RunOptions options, params string[] args)
     {
-        var result = CommandRunner.Run([Bin("mosctl"), "--state", state, .. args]);
+        var result = CommandRunner.Run([Bin("mosctl"), "--state", state, .. args], options);
         if (result.ExitCode != 0)
             Assert.Fail(result.Describe("mosctl failed"));
         return result;

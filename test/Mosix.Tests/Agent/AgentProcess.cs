@@ -13,6 +13,7 @@ public sealed class AgentProcess : IDisposable
         Name = name;
         State = state;
         Port = port;
+        RunAsPrefix = options.RunAsPrefix;
         _running = CommandRunner.Start(argv, options);
         Pid = _running.Pid;
     }
@@ -22,6 +23,9 @@ public sealed class AgentProcess : IDisposable
     public string State { get; }
 
     public int Port { get; }
+
+    /// <summary>What the agent was started under to run as another user (empty: as the tests' user); ask it the same way.</summary>
+    public IReadOnlyList<string> RunAsPrefix { get; }
 
     public int Pid { get; }
 

@@ -27,7 +27,8 @@ public static class Probe
     /// <summary>The nodes in <paramref name="agent"/>'s view (itself included), from <c>mosmon --once --json</c>.</summary>
     public static Dictionary<string, JsonElement> View(AgentProcess agent)
     {
-        var result = CommandRunner.Run([AgentCluster.Bin("mosmon"), "--state", agent.State, "--once", "--json"]);
+        // As the agent's own user: an agent answers nobody else (root neither).
+        var result = CommandRunner.Run([AgentCluster.Bin("mosmon"), "--state", agent.State, "--once", "--json"], new RunOptions { RunAsPrefix = agent.RunAsPrefix });
         if (result.ExitCode != 0)
             Assert.Fail(result.Describe($"mosmon of {agent.Name} failed"));
         using var json = JsonDocument.Parse(result.StdoutText);

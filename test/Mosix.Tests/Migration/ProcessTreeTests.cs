@@ -12,20 +12,35 @@ namespace Mosix.Tests.Migration;
 /// pid, mosps lists it where it runs, its parent's pipe and wait see it exactly as natively; a
 /// program started on node2 with -r may fork and exec (a shell, a script) and ends with its own
 /// status; its children follow it to node2 once they have run long enough to be worth moving.
+/// Every test runs twice: as the tests' user (root in CI) and as an unprivileged throwaway user who
+/// runs the agents, mosrun and every command.
 /// </summary>
-[TestFixture, NonParallelizable]
-public sealed class ProcessTreeTests
+[TestFixture(false), TestFixture(true), NonParallelizable]
+public sealed class ProcessTreeTests(bool asThrowawayUser)
 {
     /// <summary>Iterations for a worker of a few seconds on this machine.</summary>
     private const string LongWork = "1500000000";
 
+    private ThrowawayUser? _user;
     private TwoNodes _nodes = null!;
 
     [OneTimeSetUp]
-    public void StartCluster() => _nodes = new TwoNodes();
+    public void StartCluster()
+    {
+        if (asThrowawayUser)
+        {
+            _user = ThrowawayUser.CreateOrUseCurrent();
+            TestContext.Progress.WriteLine($"{nameof(ProcessTreeTests)}: running {_user.Description}");
+        }
+        _nodes = new TwoNodes(_user);
+    }
 
     [OneTimeTearDown]
-    public void StopCluster() => _nodes.Dispose();
+    public void StopCluster()
+    {
+        _nodes?.Dispose();
+        _user?.Dispose();
+    }
 
     [SetUp]
     public void CreateScratch() => _nodes.NewScratch();
@@ -183,6 +198,30 @@ public sealed class ProcessTreeTests
     }
 
     /// <summary>
+    /// At a real terminal (Terminal/pty_session.py), Ctrl-C ends a program and its two workers as
+    /// it does natively (status 130, none of them left), when the program was started with
+    /// -rnode2: the parent waits at home (it came home for its forks), the workers run on node2.
+    /// </summary>
+    [Test]
+    public void AtATerminalCtrlCEndsTheWholeTreeWhereverItsProcessesRun()
+    {
+        string program = RepoPaths.TestProgram("fork_workers");
+        var native = Session("", program);
+        Assert.That(native, Is.EqualTo(new[] { "status: 130", "left: 0" }), "the native run (the oracle) itself");
+        var away = Session($"{AgentCluster.Bin("mosrun")} -rnode2", program);
+        Assert.That(away, Is.EqualTo(new[] { "workers away: 2", "status: 130", "left: 0" }), "under mosrun -rnode2");
+        AgentProcess.WaitFor(() => GuestProcesses.Hosts().Count == 0, TimeSpan.FromSeconds(15), () => "a guest host outlived the tree");
+
+        string[] Session(string mosrun, string workers)
+        {
+            string driver = Path.Combine(AppContext.BaseDirectory, "Terminal", "pty_session.py");
+            var result = CommandRunner.Run(["/usr/bin/python3", driver, mosrun, "ctrl-c-workers", workers], _nodes.Options(TimeSpan.FromSeconds(90)));
+            Assert.That(result.ExitCode, Is.Zero, $"pty_session.py '{mosrun}': {result.StderrText}");
+            return result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        }
+    }
+
+    /// <summary>
     /// A node lost with one worker of a tree on it: that worker is ended (its parent's wait says
     /// SIGKILL), every other process of the tree finishes with its output, mosrun ends, and no
     /// guest host or deputy is left behind.
@@ -224,6 +263,7 @@ public sealed class ProcessTreeTests
     public void MakeMinusJ2WithACompilerMovedToNode2BuildsTheSameProgram()
     {
         string project = GenerateProject(Path.Combine(_nodes.Scratch.Work, "project"), files: 4, statements: 2500);
+        _user?.GiveOwnership([project, .. Directory.GetFiles(project)]);
         string[] build = ["bash", "-c", $"make -s -C {project} -j2 && {project}/program"];
         var native = CommandRunner.Run(build, _nodes.Options(TimeSpan.FromMinutes(5)));
         Assert.That(native.ExitCode, Is.Zero, native.Describe("the native build (the oracle)"));

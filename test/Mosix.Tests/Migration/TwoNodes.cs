@@ -8,15 +8,17 @@ namespace Mosix.Tests.Migration;
 /// <summary>
 /// Two agents on 127.0.0.1, node1 (home) and node2, for a fixture's tests: commands run with
 /// node1's state, in a scratch folder made anew for each test; a timeout's report adds the guest
-/// hosts. Disposing ends both agents by pid.
+/// hosts. With a throwaway user, that user runs the agents and every command (the unprivileged
+/// case). Disposing ends both agents by pid.
 /// </summary>
 internal sealed class TwoNodes : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public TwoNodes()
+    public TwoNodes(ThrowawayUser? user = null)
     {
-        Cluster = new AgentCluster();
+        User = user;
+        Cluster = new AgentCluster { User = user };
         Cluster.StartMember("node1");
         Cluster.StartMember("node2");
         AgentProcess.WaitFor(() => Probe.View(Cluster["node1"]).ContainsKey("node2"), Patience, () => "node1 never saw node2");
@@ -24,10 +26,13 @@ internal sealed class TwoNodes : IDisposable
 
     public AgentCluster Cluster { get; }
 
+    /// <summary>Who runs the agents and the commands; null: the tests' own user.</summary>
+    public ThrowawayUser? User { get; }
+
     /// <summary>This test's folder (<see cref="NewScratch"/>).</summary>
     public ScratchDirectory Scratch { get; private set; } = null!;
 
-    public void NewScratch() => Scratch = ScratchDirectory.Create();
+    public void NewScratch() => Scratch = ScratchDirectory.Create(User);
 
     /// <summary>Removes the test's folder; fails if a guest host outlives its test.</summary>
     public void EndTest()
@@ -38,10 +43,11 @@ internal sealed class TwoNodes : IDisposable
 
     public RunOptions Options(TimeSpan? timeout = null)
     {
-        var environment = TestEnvironment.For(Scratch.Home, Environment.UserName);
+        var environment = TestEnvironment.For(Scratch.Home, User?.Name ?? Environment.UserName);
         environment["MOSIX_STATE"] = Cluster.StateFor("node1");
         return new RunOptions
         {
+            RunAsPrefix = User?.CommandPrefix ?? [],
             WorkingDirectory = Scratch.Work,
             Environment = environment,
             Timeout = timeout ?? TimeSpan.FromMinutes(3),

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Drives an interactive bash in a pseudo-terminal, as a person at a terminal would.
 
-usage: pty_session.py MOSRUN SCENARIO
+usage: pty_session.py MOSRUN SCENARIO [PROGRAM]
 Prints what the scenario observed, one "key: value" line each, for the test to check.
 Every process it starts belongs to the pty's session and is killed with it at the end.
 """
-import os, pty, re, select, signal, sys, time
+import json, os, pty, re, select, signal, subprocess, sys, time
 
 MOSRUN, SCENARIO = sys.argv[1], sys.argv[2]
+PROGRAM = sys.argv[3] if len(sys.argv) > 3 else ""
 PROMPT = "__MOSIX_PROMPT__> "
 
 
@@ -45,6 +46,18 @@ def run(fd, command, until=PROMPT):
     return read_until(fd, re.escape(until) if until == PROMPT else until)
 
 
+def wait_for_workers_away(mosrun, patience=30.0):
+    """How many processes of the tree mosps shows away from home, once it is two (or at the deadline)."""
+    mosps, deadline, away = os.path.join(os.path.dirname(mosrun), "mosps"), time.time() + patience, 0
+    while time.time() < deadline:
+        listing = subprocess.run([mosps, "--json"], capture_output=True, text=True).stdout
+        away = sum(1 for p in json.loads(listing or "[]") if p["parent"] != 0 and p["where"] != "here")
+        if away >= 2:
+            break
+        time.sleep(0.2)
+    return away
+
+
 def main():
     pid, fd = start_shell()
     try:
@@ -72,6 +85,23 @@ def main():
             os.write(fd, b"\x03")  # Ctrl-C
             read_until(fd, re.escape(PROMPT), timeout=10)
             print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
+        elif SCENARIO == "ctrl-c-workers":
+            # PROGRAM is fork_workers: a parent and two CPU-bound children, all in the foreground
+            # job. Under mosrun -rNODE the parent comes home for its forks and waits there; the
+            # workers follow it to NODE once worth moving: Ctrl-C is typed once both are there.
+            os.write(fd, f"{m} {PROGRAM} 2 60000000000\n".encode())
+            read_until(fd, "started 2 workers")
+            if m:
+                print("workers away:", wait_for_workers_away(m.split()[0]))
+            else:
+                time.sleep(2.0)
+            os.write(fd, b"\x03")  # Ctrl-C
+            read_until(fd, re.escape(PROMPT), timeout=15)
+            print("status:", run(fd, "echo status=$?").split("status=")[1].split()[0])
+            time.sleep(0.5)
+            # Zombies are not left processes: the test host, a subreaper, adopts and reaps them.
+            left = run(fd, "ps -C fork_workers -o stat= | grep -vc '^Z'; true")
+            print("left:", re.search(r"^(\d+)", left, re.M).group(1))
         elif SCENARIO == "ctrl-z":
             os.write(fd, f"{m} bash -c 'for i in 1 2 3 4 5 6; do sleep 0.3; done; echo finished'\n".encode())
             time.sleep(0.6)
