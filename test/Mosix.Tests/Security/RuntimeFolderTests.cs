@@ -30,13 +30,7 @@ public sealed class RuntimeFolderTests
         {
             File.SetUnixFileMode(squatted, (UnixFileMode)0x1FF); // 0777
             squatter.GiveOwnership(squatted);
-            var options = new RunOptions
-            {
-                RunAsPrefix = victim.CommandPrefix,
-                WorkingDirectory = scratch.Work,
-                Environment = victim.EnvironmentFor(scratch),
-                Timeout = TimeSpan.FromMinutes(1),
-            };
+            var options = As(victim, scratch);
             using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), "/bin/sleep", "60"], options with { KeepStdinOpen = true });
             string socket = Path.Combine(scratch.Home, ".mosix", "run", $"process-{run.Pid.ToString(CultureInfo.InvariantCulture)}.sock");
             AgentProcess.WaitFor(() => File.Exists(socket), TimeSpan.FromSeconds(20), () => $"no control socket at {socket}");
@@ -68,13 +62,7 @@ public sealed class RuntimeFolderTests
         Assume.That(Environment.IsPrivilegedProcess, "a throwaway user's mosrun and another user (root) are needed: run as root");
         using var user = ThrowawayUser.CreateOrUseCurrent();
         using var scratch = ScratchDirectory.Create(user);
-        var options = new RunOptions
-        {
-            RunAsPrefix = user.CommandPrefix,
-            WorkingDirectory = scratch.Work,
-            Environment = user.EnvironmentFor(scratch),
-            Timeout = TimeSpan.FromMinutes(1),
-        };
+        var options = As(user, scratch);
         using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), "/bin/sleep", "60"], options with { KeepStdinOpen = true });
         string pid = run.Pid.ToString(CultureInfo.InvariantCulture);
         string? socket = null;
@@ -93,6 +81,15 @@ public sealed class RuntimeFolderTests
             Assert.That(continued.ExitCode, Is.Zero, continued.Describe("migrate continue, as the mosrun's user"));
         });
     }
+
+    /// <summary>Commands run as <paramref name="user"/>, in its scratch folder.</summary>
+    private static RunOptions As(ThrowawayUser user, ScratchDirectory scratch) => new()
+    {
+        RunAsPrefix = user.CommandPrefix,
+        WorkingDirectory = scratch.Work,
+        Environment = user.EnvironmentFor(scratch),
+        Timeout = TimeSpan.FromMinutes(1),
+    };
 
     /// <summary>The control socket of mosrun <paramref name="pid"/> in whichever runtime folder the user's commands chose.</summary>
     private static string? ControlSocketOf(ThrowawayUser user, ScratchDirectory scratch, string pid) =>
