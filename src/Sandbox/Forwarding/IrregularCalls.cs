@@ -31,7 +31,23 @@ internal static class IrregularCalls
         [0x5421] = new(2, BufferDirection.In, 4),    // FIONBIO
         [0x5450] = Integer,                          // FIONCLEX
         [0x5451] = Integer,                          // FIOCLEX
+        // Loop devices (linux/loop.h): their files and descriptors are home's, as the device is.
+        [0x4C00] = Integer,                                   // LOOP_SET_FD (a home descriptor)
+        [0x4C01] = Integer,                                   // LOOP_CLR_FD
+        [0x4C04] = new(2, BufferDirection.In, LoopInfo64Size),  // LOOP_SET_STATUS64
+        [0x4C05] = new(2, BufferDirection.Out, LoopInfo64Size), // LOOP_GET_STATUS64
+        [0x4C06] = Integer,                                   // LOOP_CHANGE_FD
+        [0x4C07] = Integer,                                   // LOOP_SET_CAPACITY
+        [0x4C08] = Integer,                                   // LOOP_SET_DIRECT_IO
+        [0x4C09] = Integer,                                   // LOOP_SET_BLOCK_SIZE
+        [0x4C0A] = new(2, BufferDirection.In, LoopConfigSize),  // LOOP_CONFIGURE
+        [0x4C80] = Integer,                                   // LOOP_CTL_ADD
+        [0x4C81] = Integer,                                   // LOOP_CTL_REMOVE
+        [0x4C82] = Integer,                                   // LOOP_CTL_GET_FREE
     };
+
+    /// <summary>struct loop_info64 and struct loop_config (its descriptor, block size, info, 8 reserved u64).</summary>
+    private const int LoopInfo64Size = 232, LoopConfigSize = 4 + 4 + LoopInfo64Size + 64;
 
     /// <summary>struct flock on x86-64: type, whence, start, len, pid (and padding).</summary>
     private const int FlockSize = 32;

@@ -5,17 +5,18 @@ using static Mosix.Sandbox.Interop.Errno;
 
 public static partial class SyscallTable
 {
-    // Calls about the node itself (mounts, modules, swap, the kernel) and the numbers the kernel
-    // keeps only as stubs. None is served to a guest.
+    // Calls about the node itself (modules, swap, the kernel) and the numbers the kernel keeps
+    // only as stubs: none is served to a guest. Mounts and the root are the home kernel's view of
+    // the process's paths: made at home.
     private static SyscallEntry[] Admin() =>
     [
         Refused(103, "syslog", EPERM, "the node's kernel log", Int, Out(2), Int),
         Refused(153, "vhangup", EPERM, "hangs up the terminal (CAP_SYS_TTY_CONFIG)"),
-        Refused(155, "pivot_root", EPERM, MountNote, Path, Path),
-        Refused(161, "chroot", EPERM, "changes the root the home kernel resolves paths against", Path),
+        BringHome(155, "pivot_root", MountNote, Path, Path),
+        BringHome(161, "chroot", "changes the root the home kernel resolves the process's paths against: made at home", Path),
         Refused(163, "acct", EPERM, "process accounting of the node", Path),
-        Refused(165, "mount", EPERM, MountNote, Str, Path, Str, Int, Ptr),
-        Refused(166, "umount2", EPERM, MountNote, Path, Int),
+        BringHome(165, "mount", MountNote, Str, Path, Str, Int, Ptr),
+        BringHome(166, "umount2", MountNote, Path, Int),
         Refused(167, "swapon", EPERM, NodeNote, Path, Int),
         Refused(168, "swapoff", EPERM, NodeNote, Path),
         Refused(169, "reboot", EPERM, NodeNote, Int, Int, Int, Ptr),
@@ -35,14 +36,14 @@ public static partial class SyscallTable
             Ptr, Int, Int, Fd, Int),
         Refused(321, "bpf", EPERM, "loads programs into the node's kernel", Int, Ptr, Int),
 
-        Refused(428, "open_tree", EPERM, MountNote, Fd, Path, Int),
-        Refused(429, "move_mount", EPERM, MountNote, Fd, Path, Fd, Path, Int),
-        Refused(430, "fsopen", EPERM, MountNote, Str, Int),
-        Refused(431, "fsconfig", EPERM, MountNote, Fd, Int, Str, Ptr, Int),
-        Refused(432, "fsmount", EPERM, MountNote, Fd, Int, Int),
-        Refused(433, "fspick", EPERM, MountNote, Fd, Path, Int),
-        Refused(442, "mount_setattr", EPERM, MountNote, Fd, Path, Int, In(4), Int),
-        Refused(467, "open_tree_attr", EPERM, MountNote, Fd, Path, Int, In(4), Int),
+        BringHome(428, "open_tree", MountNote, Fd, Path, Int),
+        BringHome(429, "move_mount", MountNote, Fd, Path, Fd, Path, Int),
+        BringHome(430, "fsopen", MountNote, Str, Int),
+        BringHome(431, "fsconfig", MountNote, Fd, Int, Str, Ptr, Int),
+        BringHome(432, "fsmount", MountNote, Fd, Int, Int),
+        BringHome(433, "fspick", MountNote, Fd, Path, Int),
+        BringHome(442, "mount_setattr", MountNote, Fd, Path, Int, In(4), Int),
+        BringHome(467, "open_tree_attr", MountNote, Fd, Path, Int, In(4), Int),
         Home(457, "statmount", Ptr, Out(2), Int, Int) with { Note = MountListNote },
         Home(458, "listmount", Ptr, Ptr, Int, Int) with { Note = MountListNote + "; u64[arg2] ids" },
 
@@ -68,7 +69,9 @@ public static partial class SyscallTable
         Refused(236, "vserver", ENOSYS, NeverNote),
     ];
 
-    private const string MountNote = "changes the mounts the home kernel resolves paths against";
+    private const string MountNote =
+        "changes the mounts the home kernel resolves the process's paths against: made at home, as any path is "
+        + "(the process goes there; the home kernel decides whether its user may)";
     private const string MountListNote = "the home mount table, which the process's paths resolve against";
     private const string NodeNote = "acts on the node itself";
     private const string ModuleNote = "kernel modules of the node";

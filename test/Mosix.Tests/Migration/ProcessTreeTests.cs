@@ -114,7 +114,8 @@ public sealed class ProcessTreeTests(bool asThrowawayUser)
     [Test]
     public void APythonPoolWorkerMovedByItsPidComputesAwayAndThePoolsResultsAreAsNatively()
     {
-        string[] program = ["python3", "-c", PoolScript];
+        // Four tasks of a few seconds each for a Pool of two processes.
+        string[] program = PythonPool.Command(workers: 2, tasks: 4, iterations: 60_000_000);
         var native = CommandRunner.Run(program, _nodes.Options());
         Assert.That(native.ExitCode, Is.EqualTo(3), native.Describe("the native run (the oracle)"));
 
@@ -140,25 +141,6 @@ public sealed class ProcessTreeTests(bool asThrowawayUser)
             Assert.That(result.StderrText, Is.Empty);
         });
     }
-
-    /// <summary>Four CPU-bound tasks of a few seconds each for a Pool of two processes.</summary>
-    private const string PoolScript = """
-        import multiprocessing, sys
-
-        def work(n):
-            x = 0
-            for i in range(n):
-                x = (x * 31 + i) % 1_000_003
-            return x
-
-        if __name__ == '__main__':
-            multiprocessing.set_start_method('fork')
-            with multiprocessing.Pool(2) as pool:
-                print('pool started', flush=True)
-                results = pool.map(work, [60_000_000 + k for k in range(4)], chunksize=1)
-            print(results)
-            sys.exit(3)
-        """;
 
     [TestCase("sh", "-c", "sleep 1; echo slow", TestName = "MinusR_AShellThatForksASleepRunsOnNode2")]
     [TestCase("echo", "hi", TestName = "MinusR_AProgramThatEndsBeforeItCanMoveEndsWithItsOwnStatus")]
