@@ -35,6 +35,9 @@ public sealed class GuestHost
     private int _leaving;
     private volatile bool _wentHome, _lost;
 
+    /// <summary>The address of the last touch of memory at home that sent the process home.</summary>
+    private ulong _sharedFault;
+
     // Arrival: until the guest has told home "restored", leaving means abandoning (home keeps the
     // process); after that home may already be the deputy, so the process must arrive and go home.
     private readonly Lock _arrival = new();
@@ -257,8 +260,6 @@ public sealed class GuestHost
         Volatile.Write(ref _sharedFault, address);
         return GoHome("it touched memory it shares with processes at home", "shared memory");
     }
-
-    private ulong _sharedFault;
 
     private void StayAway()
     {
