@@ -108,7 +108,11 @@ public sealed class GuestHost
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var image = StreamedImage.ReceiveInto(tracee, _frames, "home", RestoreOptions.Guest,
-                    layout => _calls.HomePid = layout.Origin.Pid);
+                    layout =>
+                    {
+                        _calls.HomePid = layout.Origin.Pid;
+                        _calls.MemoryAtHome = layout.Mappings.Any(m => m.Kind == MappingKind.HomeShared);
+                    });
                 _log.WriteLine($"mosix guest: {image.Mappings.Sum(m => (long)(m.End - m.Start)) >> 20} MiB of mappings received and restored in {clock.Elapsed.TotalMilliseconds:F0} ms");
                 lock (_arrival)
                 {

@@ -29,6 +29,13 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
     /// </summary>
     public bool Armed { get; set; }
 
+    /// <summary>
+    /// Whether the image left memory at home (shared with home processes): only then are the
+    /// calls the table checks away (<see cref="SyscallEntry.CheckedAway"/>) looked at, at the cost
+    /// of reading the memory map. A process away cannot make more of it (MAP_SHARED goes home).
+    /// </summary>
+    public bool MemoryAtHome { get; set; }
+
     /// <summary>What a call that cannot be served here becomes (mosrun -e, -w; by default the process ends).</summary>
     public UnservedCallPolicy Unserved { get; set; }
 
@@ -72,7 +79,7 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
                 SyscallClass.Local when IsFileMapping(entry, regs) => _mappings?.TryMap(tracee, regs) ?? GoHome(entry),
                 // Memory shared at home is a placeholder here: made accessible or moved, it would
                 // be private memory of zeros. At home the call meets the real thing.
-                SyscallClass.Local when entry.CheckedAway is { } memory
+                SyscallClass.Local when entry.CheckedAway is { } memory && MemoryAtHome
                     && MemoryMap.TouchesMemoryAtHome(tracee.Tid, regs.Arg(memory.AddressArg), memory.Length(regs)) => GoHome(entry),
                 SyscallClass.Local => null,
                 SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => HomePid,
