@@ -66,6 +66,8 @@ internal sealed class MosrunSession : IDisposable
             Console.Error.WriteLine($"mosrun: -A: periodic checkpoints are taken again ({LastImage})");
             return;
         }
+        if (!_supervisor.IsMember(_supervisor.RootPid))
+            return; // the program ended while the checkpoint was asked for: nothing to checkpoint, nothing to say
         SayPeriodicTrouble(reply.Message);
     }
 

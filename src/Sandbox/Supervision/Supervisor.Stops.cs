@@ -36,7 +36,10 @@ public sealed partial class Supervisor
         if (signal is Libc.SIGSEGV or Libc.SIGBUS && _options.FaultHandler is { } faults
             && FaultAddress(tracee.Tid) is { } address && faults(tracee, address))
         {
-            Resume(tracee); // dropped: the faulting access is made again
+            // Dropped; held here until the work asked for runs (then the access is made again).
+            tracee.HeldAtFault = true;
+            if (tracee.AtNextInterrupt.Count > 0)
+                RunHeldWork(tracee);
             return;
         }
         if (signal < tracee.LastSignalArrival.Length)
@@ -105,6 +108,13 @@ public sealed partial class Supervisor
     /// Runs the work waiting for the tracee to be stopped, then lets it go on; unless the work
     /// left a system call in flight in it, whose end the loop waits for like any other event.
     /// </summary>
+    /// <summary>The work waiting for a tracee held at a fault, run at that stop; then it goes on.</summary>
+    private void RunHeldWork(Tracee tracee)
+    {
+        tracee.HeldAtFault = false;
+        RunPendingStops(tracee);
+    }
+
     private void RunPendingStops(Tracee tracee)
     {
         while (tracee.AtNextInterrupt.TryDequeue(out var pending))
@@ -166,6 +176,11 @@ public sealed partial class Supervisor
             return;
         }
         tracee.AtNextInterrupt.Enqueue(pending);
+        if (tracee.HeldAtFault)
+        {
+            RunHeldWork(tracee); // stopped already: no interrupt needed
+            return;
+        }
         if (tracee.InFlight is not null)
             return; // stopped again when its injected call is done, and the work runs then
         long r = Ptrace.Request(Ptrace.PTRACE_INTERRUPT, tid);

@@ -48,6 +48,14 @@ public sealed class Tracee
     /// </summary>
     public Injection.InjectedCall? InFlight { get; set; }
 
+    /// <summary>
+    /// Held at the signal-delivery stop of a fault its supervisor's owner took over (a guest's
+    /// touch of memory at home): not resumed, so that it cannot fault again and again, and the work
+    /// that owner asks for runs at this stop instead of an interrupt stop (which a fault would
+    /// always get to first: the kernel spends a PTRACE_INTERRUPT on the stop the tracee is in).
+    /// </summary>
+    internal bool HeldAtFault { get; set; }
+
     /// <summary>Work to run at this tracee's next PTRACE_INTERRUPT stop.</summary>
     internal Queue<PendingStop> AtNextInterrupt { get; } = new();
 

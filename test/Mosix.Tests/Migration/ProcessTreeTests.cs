@@ -126,7 +126,8 @@ public sealed class ProcessTreeTests(bool asThrowawayUser)
         Assert.That(Migrate(worker, "node2"), Does.StartWith("moved to node2"));
         // Where the worker is seen, in order, until it ends: node2, home for the semaphores, node2 again.
         var seen = new List<string>();
-        while (!run.HasExited && Tree().FirstOrDefault(p => p.Pid == worker) is { } now)
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!run.HasExited && DateTime.UtcNow < deadline && Tree().FirstOrDefault(p => p.Pid == worker) is { } now)
         {
             if (seen.Count == 0 || seen[^1] != now.Where)
                 seen.Add(now.Where);
