@@ -58,7 +58,9 @@ build() {
     make -s -C "$ROOT/native/preload" OUT="$BIN"
     make -s -C "$ROOT/test/programs" OUT="$BIN/tests"
     say "managed code -> bin/"
-    dotnet publish "$ROOT/src/Cli/Mosix.Cli.csproj" -c Release -o "$BIN" --nologo -v quiet -p:PublishReadyToRun=true
+    # The commands are one native-compiled program (src/Cli/Mosix.Cli.csproj says why); mosixd runs on .NET.
+    rm -f "$BIN"/mosix.dll "$BIN"/mosix.deps.json "$BIN"/mosix.runtimeconfig.json "$BIN"/mosix.pdb
+    dotnet publish "$ROOT/src/Cli/Mosix.Cli.csproj" -c Release -o "$BIN" --nologo -v quiet
     dotnet publish "$ROOT/src/Agent/Mosix.Agent.csproj" -c Release -o "$BIN" --nologo -v quiet -p:PublishReadyToRun=true
     local cmd
     for cmd in "${COMMANDS[@]}"; do ln -sfn mosix "$BIN/$cmd"; done

@@ -245,7 +245,8 @@ wl_make() {
     WL_TITLE="make -j2 of a generated C project ($files files, $((3 * files + 2)) processes)"
     WL_CMD=(bash -c "make -s -C '$dir' clean && make -s -C '$dir' -j2 && '$dir/program'")
     WL_CHECK=stdout
-    if ((QUICK)); then WL_WARMUP=1 WL_RUNS=2; else WL_WARMUP=1 WL_RUNS=5; fi
+    # mosrun's target is a few percent: the runners take turns, round by round (interleave_row).
+    if ((QUICK)); then WL_ROUNDS=2; else WL_ROUNDS=6; fi
 }
 verdict_make() {      # target: a tree of hundreds of processes is not slowed measurably
     ratio_verdict make "<= 1.05x" 'r <= 1.05'
@@ -366,7 +367,7 @@ EOF
     fi
 }
 
-declare -A MEAN STDDEV NRUNS STATUS NOTE
+declare -A MEAN STDDEV NRUNS STATUS NOTE CMDQ
 EXPECTED=""
 HARD_FAIL=0
 
@@ -406,6 +407,12 @@ measure() {
         fi
     fi
 
+    if ((${WL_ROUNDS:-0} > 0)); then
+        # Timed later, in rounds that take each runner in turn (interleave_row).
+        STATUS[$cell]=pending CMDQ[$cell]=$(quote_cmd "${cmd[@]}")
+        return 0
+    fi
+
     # Keep each cell within the time budget (strace on a million getppid()
     # calls takes minutes per run); the check run above doubles as warm-up.
     local warmup=$WL_WARMUP runs=$WL_RUNS
@@ -437,6 +444,40 @@ measure() {
     MEAN[$cell]=$mean STDDEV[$cell]=$sd NRUNS[$cell]=$n STATUS[$cell]=ok
 }
 
+# interleave_row ROW: the timed runs of a row whose cells differ by a few percent
+# (WL_ROUNDS > 0). One run of each runner per round, in turn, so that the
+# machine drifting (another VM's load, CPU frequency) weighs on every runner
+# alike; one run after another per runner, as hyperfine does, put a 3% drift
+# between the native and the mosrun cell on this machine. The first round is
+# the warm-up.
+interleave_row() {
+    local row=$1 r runner cell t0 t1
+    log "$row: timing in $WL_ROUNDS interleaved rounds (first one a warm-up)"
+    for ((r = 0; r <= WL_ROUNDS; r++)); do
+        for runner in "${RUNNERS[@]}"; do
+            cell="$row,$runner"
+            [[ ${STATUS[$cell]:-} == pending ]] || continue
+            t0=$(date +%s%N)
+            if ! run_child sh -c "${CMDQ[$cell]}" >/dev/null 2>&1 </dev/null; then
+                log "$row / $runner: a timed run failed"
+                STATUS[$cell]=FAIL
+                [[ $runner == native || $runner == mosrun ]] && HARD_FAIL=1
+                continue
+            fi
+            t1=$(date +%s%N)
+            ((r > 0)) && echo $((t1 - t0)) >>"$TMP/$row.$runner.times"
+        done
+    done
+    for runner in "${RUNNERS[@]}"; do
+        cell="$row,$runner"
+        [[ ${STATUS[$cell]:-} == pending ]] || continue
+        read -r MEAN[$cell] STDDEV[$cell] NRUNS[$cell] < <(awk '{t = $1 / 1e9; s += t; q += t * t; n++}
+            END {m = s / n; v = n > 1 ? (q - n * m * m) / (n - 1) : 0; if (v < 0) v = 0; printf "%.9f %.9f %d\n", m, sqrt(v), n}' \
+            "$TMP/$row.$runner.times")
+        STATUS[$cell]=ok NOTE[$cell]="${NRUNS[$cell]} interleaved runs"
+    done
+}
+
 fmt_time() {   # seconds -> "1.234 s" / "12.3 ms" / "0.61 ms"
     awk -v t="$1" 'BEGIN{
         if (t >= 1) printf "%.3f s", t;
@@ -465,6 +506,7 @@ ratio_verdict() {
 
 declare -A TITLE CMDLINE
 for row in "${ROWS[@]}"; do
+    WL_ROUNDS=0
     "wl_$row"
     TITLE[$row]=$WL_TITLE
     CMDLINE[$row]=$(quote_cmd "${WL_CMD[@]}")
@@ -472,6 +514,7 @@ for row in "${ROWS[@]}"; do
     for runner in "${RUNNERS[@]}"; do
         measure "$row" "$runner"
     done
+    ((WL_ROUNDS > 0)) && interleave_row "$row"
 done
 
 # ---------------------------------------------------------------- report ----
@@ -519,6 +562,7 @@ echo "Runners: native = the command itself; mosrun = \`$(quote_cmd "${MOSRUN_PAT
      "strace -f = \`$STRACE -f -o /dev/null CMD\`; proot = \`$PROOT CMD\`."
 echo "Commands (CMD; compute and getppid_loop are bench/programs/*.c built with gcc -O2):"
 for row in "${ROWS[@]}"; do
+    WL_ROUNDS=0
     "wl_$row"
     echo "- ${row}: \`${CMDLINE[$row]//$BIN\//}\` ($WL_WARMUP warm-up, $WL_RUNS runs per cell; [N runs] = cut to fit the ${BUDGET}s per-cell budget)"
 done
