@@ -215,7 +215,7 @@ internal sealed class MosrunSession : IDisposable
         try
         {
             string path = root ? _names.Next() : _names.ForMember(process.Pid).Next();
-            var result = await _supervisor.WithStopped(process.Pid, tracee =>
+            var result = await _supervisor.WithProcessStopped(process.Pid, tracee =>
             {
                 var taken = Checkpointer.Take(tracee, path, takenBy);
                 if (root)

@@ -42,7 +42,7 @@ internal static class Restart
             supervisor.Executed.GetAwaiter().GetResult();
             supervisor.WithStopped(supervisor.RootPid, tracee =>
             {
-                Restorer.Restore(tracee, image, new RestoreOptions(settings.Reopen));
+                Restorer.Restore(tracee, image, new RestoreOptions(settings.Reopen), supervisor);
                 return 0;
             }).GetAwaiter().GetResult();
             return null;

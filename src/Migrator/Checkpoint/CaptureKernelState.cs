@@ -17,7 +17,7 @@ internal static class CaptureKernelState
 {
     private const int MaxSignal = 64, KernelSigactionSize = 32;
     private const ulong SigKill = 9, SigStop = 19, SigDfl = 0;
-    private const ulong ActionsOffset = 0, AltStackOffset = 4096, TimersOffset = 4096 + 64, RobustOffset = 4096 + 256, TidAddressOffset = 4096 + 320;
+    private const ulong ActionsOffset = 0, AltStackOffset = 4096, TimersOffset = 4096 + 64, RobustOffset = 4096 + 256;
 
     public sealed record Captured(SignalState Signals, ThreadState Thread, List<Itimer> Itimers, ulong Brk);
 
@@ -49,14 +49,7 @@ internal static class CaptureKernelState
         foreach (var info in ExtendedState.PeekPendingSignals(tid, processWide: true))
             signals.Pending.Add(new PendingSignal { Siginfo = ByteString.CopyFrom(info), ProcessWide = true });
 
-        remote.Checked(Sys.Sigaltstack, 0, scratch.Address + AltStackOffset);
-        var ss = scratch.Get(AltStackOffset, 24);
-        signals.AltStack = new AltStack
-        {
-            Sp = BinaryPrimitives.ReadUInt64LittleEndian(ss),
-            Flags = BinaryPrimitives.ReadInt32LittleEndian(ss.AsSpan(8)),
-            Size = BinaryPrimitives.ReadUInt64LittleEndian(ss.AsSpan(16)),
-        };
+        signals.AltStack = AltStackOf(remote, scratch, AltStackOffset);
 
         var itimers = new List<Itimer>();
         for (int which = 0; which < 3; which++)
@@ -68,20 +61,43 @@ internal static class CaptureKernelState
                 itimers.Add(new Itimer { Which = which, IntervalUs = interval, ValueUs = value });
         }
 
-        remote.Checked(Sys.GetRobustList, 0, scratch.Address + RobustOffset, scratch.Address + RobustOffset + 8);
-        var robust = scratch.Get(RobustOffset, 16);
-        long tidAddressResult = remote.Syscall(Sys.Prctl, Mman.PR_GET_TID_ADDRESS, scratch.Address + TidAddressOffset);
-        var rseq = ExtendedState.GetRseq(tid);
-        var thread = new ThreadState
-        {
-            RobustList = BinaryPrimitives.ReadUInt64LittleEndian(robust),
-            RobustListLen = BinaryPrimitives.ReadUInt64LittleEndian(robust.AsSpan(8)),
-            ClearChildTid = tidAddressResult == 0 ? BinaryPrimitives.ReadUInt64LittleEndian(scratch.Get(TidAddressOffset, 8)) : 0,
-            Rseq = rseq.Address == 0 ? null : new Rseq { Address = rseq.Address, Length = rseq.Length, Flags = rseq.Flags, Signature = rseq.Signature },
-        };
+        var thread = RegistrationsOf(remote, scratch, RobustOffset);
 
         ulong brk = (ulong)remote.Syscall(Sys.Brk, 0);
         return new Captured(signals, thread, itimers, brk);
+    }
+
+    /// <summary>The calling thread's alternate signal stack (sigaltstack), through 24 bytes of scratch at <paramref name="offset"/>.</summary>
+    public static AltStack AltStackOf(RemoteSyscalls remote, RemoteScratch scratch, ulong offset)
+    {
+        remote.Checked(Sys.Sigaltstack, 0, scratch.Address + offset);
+        var ss = scratch.Get(offset, 24);
+        return new AltStack
+        {
+            Sp = BinaryPrimitives.ReadUInt64LittleEndian(ss),
+            Flags = BinaryPrimitives.ReadInt32LittleEndian(ss.AsSpan(8)),
+            Size = BinaryPrimitives.ReadUInt64LittleEndian(ss.AsSpan(16)),
+        };
+    }
+
+    /// <summary>
+    /// The calling thread's registrations with the kernel (robust futex list, clear_child_tid, rseq),
+    /// through 64 bytes of scratch at <paramref name="offset"/>.
+    /// </summary>
+    public static ThreadState RegistrationsOf(RemoteSyscalls remote, RemoteScratch scratch, ulong offset)
+    {
+        ulong robustAt = scratch.Address + offset, tidAddressAt = robustAt + 16;
+        remote.Checked(Sys.GetRobustList, 0, robustAt, robustAt + 8);
+        var robust = scratch.Get(offset, 16);
+        long tidAddressResult = remote.Syscall(Sys.Prctl, Mman.PR_GET_TID_ADDRESS, tidAddressAt);
+        var rseq = ExtendedState.GetRseq(remote.Tracee.Tid);
+        return new ThreadState
+        {
+            RobustList = BinaryPrimitives.ReadUInt64LittleEndian(robust),
+            RobustListLen = BinaryPrimitives.ReadUInt64LittleEndian(robust.AsSpan(8)),
+            ClearChildTid = tidAddressResult == 0 ? BinaryPrimitives.ReadUInt64LittleEndian(scratch.Get(offset + 16, 8)) : 0,
+            Rseq = rseq.Address == 0 ? null : new Rseq { Address = rseq.Address, Length = rseq.Length, Flags = rseq.Flags, Signature = rseq.Signature },
+        };
     }
 
     private static long Microseconds(ReadOnlySpan<byte> timeval) =>

@@ -12,7 +12,7 @@ namespace Mosix.Migrator.Checkpoint;
 internal static class CaptureProcess
 {
     /// <summary>An interrupted call the kernel would resume with restart_syscall(2) needs state an image does not carry.</summary>
-    private const long ERESTART_RESTARTBLOCK = -516, ERESTARTNOINTR = -513;
+    private const long ERESTART_RESTARTBLOCK = -516, ERESTARTNOINTR = -513, EINTR = 4;
 
     public static ImageOrigin Origin(int pid, string takenBy)
     {
@@ -36,18 +36,27 @@ internal static class CaptureProcess
     /// <summary>
     /// General registers and the XSAVE area. A call interrupted for restart through restart_block
     /// (nanosleep and friends) is turned into a plain restart of the same call: the remaining time
-    /// lives in the kernel, not in the image, so the call starts over.
+    /// lives in the kernel, not in the image, so the call starts over. Except a futex wait with a
+    /// relative timeout: started over it would wait the whole timeout again, past its deadline; it
+    /// returns EINTR instead, the early wake-up every futex user must expect (a lost one is never allowed).
     /// </summary>
     public static Registers Registers(int tid)
     {
         var regs = Sandbox.Tracing.Registers.Get(tid);
         if ((long)regs.Rax == ERESTART_RESTARTBLOCK)
-            regs.Rax = unchecked((ulong)ERESTARTNOINTR);
+            regs.Rax = unchecked((ulong)(IsRelativeFutexWait(regs) ? -EINTR : ERESTARTNOINTR));
         return new Registers
         {
             UserRegs = ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new ReadOnlySpan<UserRegs>(ref regs))),
             Xstate = ByteString.CopyFrom(ExtendedState.GetXState(tid)),
         };
+    }
+
+    /// <summary>FUTEX_WAIT (not FUTEX_WAIT_BITSET, whose timeout is a deadline) with a timeout.</summary>
+    private static bool IsRelativeFutexWait(in UserRegs regs)
+    {
+        const ulong FUTEX_WAIT = 0, FUTEX_CMD_MASK = 0x7f;
+        return (long)regs.OrigRax == Sandbox.Syscalls.Sys.Futex && (regs.Rsi & FUTEX_CMD_MASK) == FUTEX_WAIT && regs.R10 != 0;
     }
 
     /// <summary>The mm fields of /proc/PID/stat (proc(5): fields 26-28, 45-51) and the aux vector; brk comes from the caller.</summary>

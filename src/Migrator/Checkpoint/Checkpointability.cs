@@ -21,8 +21,11 @@ internal static class Checkpointability
         if (process?.WhyNotAlone() is { } alone)
             Refuse(alone);
         int threads = Directory.GetDirectories($"/proc/{pid}/task").Length;
-        if (threads > 1)
-            Refuse($"it has {threads} threads (only single-threaded processes can be moved or checkpointed)");
+        if (threads > 1 && forMigration)
+            Refuse($"it has {threads} threads (a multi-threaded process can be checkpointed, but not yet moved)");
+        // Every thread goes into the image; each must be one the supervisor holds stopped.
+        if (process is not null && threads != process.Tasks.Count)
+            Refuse($"it has {threads} threads, {process.Tasks.Count} of them traced");
         // A move leaves the children where they are, with the deputy (still their parent, at home);
         // an image file cannot bring them back to life.
         if (hasChildren && !forMigration)

@@ -15,8 +15,8 @@ public sealed record CheckpointResult(string Path, long PageBytes, long MappedBy
 
 /// <summary>
 /// Takes the image of a stopped process, as a checklist. Precondition: the caller runs on the
-/// tracer thread and <paramref name="tracee"/> is in an interrupt stop
-/// (<see cref="Sandbox.Supervision.Supervisor.WithStopped{T}"/>).
+/// tracer thread, <paramref name="tracee"/> is the process's leader in an interrupt stop, and so
+/// is every other thread of it (<see cref="Sandbox.Supervision.Supervisor.WithProcessStopped{T}"/>).
 /// </summary>
 public static class Checkpointer
 {
@@ -51,6 +51,9 @@ public static class Checkpointer
         }
     }
 
+    private static List<Tracee> OtherThreads(Tracee leader) =>
+        leader.Group is { } group ? [.. group.Tasks.Where(t => t != leader)] : [];
+
     /// <summary>Takes the image into whatever <paramref name="openWriter"/> makes (a migration's: the channel).</summary>
     public static CheckpointResult Take(Tracee tracee, Func<IImageSink> openWriter, string takenBy, bool forMigration)
     {
@@ -77,6 +80,9 @@ public static class Checkpointer
         image.Thread = state.Thread;
         image.Itimers.AddRange(state.Itimers);
         image.Layout = CaptureProcess.Layout(pid, state.Brk);
+        // The other threads, each at the same moment (the whole process is held).
+        foreach (var thread in OtherThreads(tracee))
+            image.Threads.Add(CaptureThread.Read(pid, thread));
         if (!forMigration)
             image.Files.AddRange(CaptureProcess.Files(pid));
 

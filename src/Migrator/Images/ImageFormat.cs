@@ -38,8 +38,10 @@ public static class ImageFormat
     /// <c>reserved</c>). Bump it only when an older reader would misread the file: a change to the framing
     /// above, to how pages are laid out or encoded, or a new field an older restorer must not ignore. Readers
     /// refuse a version newer than theirs and keep reading every older one.
+    /// <para>Version 2 added the threads besides the leader (<see cref="ProcessImage.Threads"/>): a version-1
+    /// reader would restore one thread of a multi-threaded process.</para>
     /// </remarks>
-    public const uint Version = 1;
+    public const uint Version = 2;
 
     /// <summary>The first 8 bytes of every image.</summary>
     public static ReadOnlySpan<byte> Magic => "MOSIXIMG"u8;

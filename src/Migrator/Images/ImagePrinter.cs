@@ -26,6 +26,7 @@ public static class ImagePrinter
         Field(text, "Program", Or(origin.Program, "(unknown)"));
         Field(text, "Argv", origin.Argv.Count == 0 ? "(none)" : string.Join(' ', origin.Argv.Select(ShellWord)));
         Field(text, "Process", $"pid {origin.Pid}, comm {Or(origin.Comm, "?")}, uid {origin.Uid}");
+        Field(text, "Threads", Threads(m));
         Field(text, "Node", $"{Or(origin.Node, "(unknown)")}, kernel {Or(origin.Kernel, "(unknown)")}");
         Field(text, "Taken", (origin.TakenUnixMs == 0 ? "(unknown)" : When(origin.TakenUnixMs))
             + (origin.TakenBy.Length > 0 ? $" by {origin.TakenBy}" : ""));
@@ -65,6 +66,12 @@ public static class ImagePrinter
         }
         return Encoding.UTF8.GetString(output.WrittenSpan) + "\n";
     }
+
+    /// <summary>"1", or the count and each thread's tid and name, the leader first.</summary>
+    private static string Threads(ProcessImage m) => m.Threads.Count == 0
+        ? "1"
+        : $"{m.Threads.Count + 1}: {m.Origin?.Pid} {Or(m.Origin?.Comm ?? "", "?")} (leader), "
+            + string.Join(", ", m.Threads.Select(t => $"{t.Tid} {Or(t.Name, "?")}"));
 
     private static void AppendMemory(StringBuilder text, ImageReader image)
     {

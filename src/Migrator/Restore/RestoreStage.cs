@@ -21,6 +21,8 @@ public enum RestoreStage
     Files,
     /// <summary>Signal handlers, alternate stack, rseq, robust list, clear_child_tid, itimers, the thread name.</summary>
     KernelState,
+    /// <summary>The image's other threads made again (an injected clone each), with their own kernel state.</summary>
+    Threads,
     /// <summary>Pending signals queued again, the signal mask set, registers and FPU/AVX state loaded, last.</summary>
     Registers,
 }

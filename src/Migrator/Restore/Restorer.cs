@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Mosix.Migrator.Images;
 using Mosix.Sandbox.Injection;
+using Mosix.Sandbox.Supervision;
 using Mosix.Sandbox.Tracing;
 
 namespace Mosix.Migrator.Restore;
@@ -13,17 +14,22 @@ namespace Mosix.Migrator.Restore;
 public static class Restorer
 {
     /// <summary>Restores an image file (a checkpoint's, or one received whole).</summary>
-    public static void Restore(Tracee tracee, ImageReader image, RestoreOptions options) =>
-        Restore(tracee, image.Metadata, pages => pages.FromImage(image), options);
+    /// <param name="supervisor">The tracee's supervisor, which takes in the threads the restore makes;
+    /// needed only for an image with more than one thread.</param>
+    public static void Restore(Tracee tracee, ImageReader image, RestoreOptions options, Supervisor? supervisor = null) =>
+        Restore(tracee, image.Metadata, pages => pages.FromImage(image), options, supervisor);
 
     /// <summary>
     /// Restores an image whose pages come from <paramref name="writePages"/>, called once the
     /// address space is mapped (writable) and before protections are set: a migration's pages as
     /// they arrive (<see cref="PageWriter"/>). <paramref name="metadata"/> needs no page runs.
     /// </summary>
-    public static void Restore(Tracee tracee, ProcessImage metadata, Action<PageWriter> writePages, RestoreOptions options)
+    public static void Restore(Tracee tracee, ProcessImage metadata, Action<PageWriter> writePages, RestoreOptions options,
+        Supervisor? supervisor = null)
     {
         var proven = RestoreValidation.Check(metadata, options);
+        if (metadata.Threads.Count > 0 && supervisor is null)
+            throw new RestoreException(RestoreStage.Validate, $"the image has {metadata.Threads.Count + 1} threads, and this restore can make only one");
         // Away from home the mapped files are this node's copies: the same kernel build is a
         // precondition of the cluster (DESIGN.md); that each copy holds home's bytes is proven by hash.
         var stage = RestoreStage.ClearAddressSpace;
@@ -54,8 +60,13 @@ public static class Restorer
                 stage = RestoreStage.KernelState;
                 kernel.SignalsAndThread();
                 kernel.Timers();
+                stage = RestoreStage.Threads;
+                var threads = new ThreadRestorer(remote, scratch, metadata, supervisor!);
+                threads.Create();
                 stage = RestoreStage.Registers;
                 kernel.PendingSignals();
+                threads.PendingSignals();
+                threads.Registers();
             }
             // The tracee now sits at the step trap of the last injected call: loading the image's
             // registers here lets the kernel restart an interrupted call as it would have.

@@ -104,10 +104,6 @@ public sealed partial class Supervisor
         RunPendingStops(tracee);
     }
 
-    /// <summary>
-    /// Runs the work waiting for the tracee to be stopped, then lets it go on; unless the work
-    /// left a system call in flight in it, whose end the loop waits for like any other event.
-    /// </summary>
     /// <summary>The work waiting for a tracee held at a fault, run at that stop; then it goes on.</summary>
     private void RunHeldWork(Tracee tracee)
     {
@@ -115,6 +111,11 @@ public sealed partial class Supervisor
         RunPendingStops(tracee);
     }
 
+    /// <summary>
+    /// Runs the work waiting for the tracee to be stopped, then lets it go on; unless the work
+    /// left a system call in flight in it, whose end the loop waits for like any other event, or
+    /// holds it for the rest of its process.
+    /// </summary>
     private void RunPendingStops(Tracee tracee)
     {
         while (tracee.AtNextInterrupt.TryDequeue(out var pending))
@@ -127,12 +128,16 @@ public sealed partial class Supervisor
             {
                 // It died under the work; if its exit was already collected, account for it now.
                 pending.Fail(gone);
+                ReleaseAdopted(current: null);
                 if (gone.Status is { } exit)
                     OnGone(tracee, exit);
                 return;
             }
+            ReleaseAdopted(tracee); // threads the work made (a restore's) go on with it
             if (tracee.InFlight is not null)
                 return; // the rest waits until the call is done (OnInjectedCallStop)
+            if (tracee.Held)
+                return; // stays stopped until the rest of its process is (Supervisor.ProcessStop)
         }
         Resume(tracee);
     }

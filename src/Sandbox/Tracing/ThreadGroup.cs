@@ -73,14 +73,12 @@ public sealed class ThreadGroup
 
     /// <summary>
     /// Why the process cannot be taken out of the tree as a whole (moved or checkpointed), or null:
-    /// an image holds one thread of one address space.
+    /// an image holds the threads of one address space, and nobody else's.
     /// </summary>
     public string? WhyNotAlone()
     {
         if (Ended)
             return "it has exited";
-        if (_tasks.Count > 1)
-            return $"it has {_tasks.Count} threads (only single-threaded processes can be moved or checkpointed)";
         if (Memory.SharedWith(this) is { } other)
             return $"it shares its memory with process {other.Pid} (a vfork child that has not exec'd yet, or CLONE_VM)";
         return null;

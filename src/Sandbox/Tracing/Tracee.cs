@@ -56,6 +56,12 @@ public sealed class Tracee
     /// </summary>
     internal bool HeldAtFault { get; set; }
 
+    /// <summary>
+    /// Kept stopped after its interrupt stop's work ran, until the rest of its process is stopped
+    /// too and the work on the whole process is done (<see cref="Supervision.Supervisor.WithProcessStopped{T}"/>).
+    /// </summary>
+    internal bool Held { get; set; }
+
     /// <summary>Work to run at this tracee's next PTRACE_INTERRUPT stop.</summary>
     internal Queue<PendingStop> AtNextInterrupt { get; } = new();
 

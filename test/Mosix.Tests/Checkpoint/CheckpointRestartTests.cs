@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Text.RegularExpressions;
+using Mosix.Migrator.Images;
 using Mosix.Tests.Harness;
 using Mosix.Tests.Transparency;
 using NUnit.Framework;
@@ -49,7 +51,7 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     /// migrate checkpoint (given mosrun's pid): the program goes on and its run is the native run; restarting the
     /// image later runs the rest of it again, also as natively.
     /// </summary>
-    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_heap" } })]
+    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_heap", "ckpt_pthreads" } })]
     public void Checkpoint_ProgramGoesOn_AndTheImageRestartsTheRest(CheckpointScenario scenario)
     {
         var native = CheckpointOracle.Run(scenario, Runner, Scratch);
@@ -80,7 +82,7 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     /// migrate chkstop: migrate answers while the program and its mosrun are stopped; SIGCONT to mosrun's pid
     /// lets the program finish as natively; the image restarts the rest of the run.
     /// </summary>
-    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static" } })]
+    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static", "ckpt_openmp" } })]
     public void Chkstop_StopsTheProgram_SigcontFinishesIt_AndTheImageRestartsTheRest(CheckpointScenario scenario)
     {
         var native = CheckpointOracle.Run(scenario, Runner, Scratch);
@@ -155,10 +157,9 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     /// A restarted program can be checkpointed again (<c>mosrun -C BASE -R BASE.1</c>, chkexit into BASE.2); the
     /// three pieces of output make up the native run.
     /// </summary>
-    [Test]
-    public void RestartedProgram_ChkexitAgain_ThenRestart_IsTheNativeRun()
+    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static", "ckpt_pthreads" } })]
+    public void RestartedProgram_ChkexitAgain_ThenRestart_IsTheNativeRun(CheckpointScenario scenario)
     {
-        CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_static");
         var native = CheckpointOracle.Run(scenario, Runner, Scratch);
         string first = Runner.Image(1), second = Runner.Image(2);
 
@@ -170,8 +171,9 @@ public sealed class CheckpointRestartTests : CheckpointFixture
         using (SupervisedRun restarted = Runner.StartRestart(first))
         {
             // Three more steps than the first part printed: the restarted program is under way.
-            int lastStep = Regex.Matches(run1.StdoutText, @"ckpt_static: step (\d+) ").Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
-            restarted.WaitForStdout($"ckpt_static: step {lastStep + 3} ");
+            string step = $"{scenario.Name}: step ";
+            int lastStep = Regex.Matches(run1.StdoutText, Regex.Escape(step) + @"(\d+) ").Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
+            restarted.WaitForStdout($"{step}{lastStep + 3} ");
             migrate2 = Runner.Migrate(restarted.MosrunPid, "chkexit");
             run2 = restarted.WaitForExit();
         }
@@ -184,6 +186,34 @@ public sealed class CheckpointRestartTests : CheckpointFixture
             Assert.That(Runner.ImageFolderEntries(), Is.EqualTo(new[] { "img.1", "img.2" }));
             CheckpointAssert.JoinsUpToNative(native.Result, restart, (run1, first), (run2, second));
         }
+    }
+
+    /// <summary>
+    /// An image in format 1 (before threads) still restarts: a single-threaded image is what format 1 wrote, so
+    /// the test takes one and makes it format 1 (header version, checksum), as an older Mosix would have written it.
+    /// </summary>
+    [Test]
+    public void FormatOneImage_StillRestarts_AsTheNativeRun()
+    {
+        CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_heap");
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
+        string image = Runner.Image(1);
+        var (migrate, before) = Runner.RunUntilChkexit(scenario);
+        CheckpointAssert.MigrateSucceeded(migrate, image);
+        using (var taken = ImageReader.Open(image))
+            Assert.That(taken.Metadata.Threads, Is.Empty, "a single-threaded image lists no other thread");
+
+        byte[] bytes = File.ReadAllBytes(image);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(ImageFormat.VersionOffset), 1);
+        var crc = new Crc32C();
+        crc.Append(bytes.AsSpan(0, bytes.Length - ImageFormat.TrailerSize));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - ImageFormat.TrailerSize + ImageFormat.TrailerCrc), crc.Value);
+        File.WriteAllBytes(image, bytes);
+        using (var reopened = ImageReader.Open(image))
+            Assert.That(reopened.FormatVersion, Is.EqualTo(1u), "the image now says format 1, with a valid checksum");
+
+        CommandResult restart = Runner.Restart(image);
+        CheckpointAssert.JoinsUpToNative(native.Result, restart, (before, image));
     }
 
     /// <summary>Numbering continues after the highest BASE.N already there: an older image is never overwritten.</summary>

@@ -2,7 +2,7 @@ using NUnit.Framework;
 
 namespace Mosix.Tests.Checkpoint;
 
-/// <summary>The programs the checkpoint tests stop mid-run: one C program per feature, and python3.</summary>
+/// <summary>The programs the checkpoint tests stop mid-run: one C program per feature, and python3 (one thread and four).</summary>
 public static class CheckpointScenarios
 {
     /// <summary>Computes as it goes and prints a digest every 30 ms: an interpreter with a large heap and many mappings.</summary>
@@ -17,6 +17,23 @@ public static class CheckpointScenarios
             print(f"python3: step {step} total {total} sha {digest.hexdigest()[:16]}", flush=True)
             time.sleep(0.03)
         print("python3: done")
+        """;
+
+    /// <summary>A pool of 4 threads computing digests for the main thread, which prints them every 30 ms.</summary>
+    public const string PythonThreadsScript = """
+        import hashlib, time
+        from concurrent.futures import ThreadPoolExecutor
+        def work(step, part):
+            h = hashlib.sha256()
+            for j in range(400):
+                h.update(f"{step}:{part}:{j}".encode())
+            return h.hexdigest()[:12]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            for step in range(1, 61):
+                parts = list(pool.map(lambda p: work(step, p), range(4)))
+                print(f"python3-threads: step {step} {' '.join(parts)}", flush=True)
+                time.sleep(0.03)
+        print("python3-threads: done")
         """;
 
     public static IReadOnlyList<CheckpointScenario> All { get; } =
@@ -60,6 +77,23 @@ public static class CheckpointScenarios
         {
             MidRunLine = "python3: step 5 ",
             FinalLine = "python3: done\n",
+        },
+        // Threads (docs/checkpoint.md, "Threads"): workers at barriers, a mutex, a timed condition wait,
+        // thread-local variables; at the end pthread_kill to each worker and pthread_join of all.
+        new("ckpt_pthreads", [CheckpointScenario.TestsPrefix + "ckpt_pthreads"])
+        {
+            MidRunLine = "ckpt_pthreads: step 5 ",
+            FinalLine = "ckpt_pthreads: done, total ",
+        },
+        new("ckpt_openmp", [CheckpointScenario.TestsPrefix + "ckpt_openmp"])
+        {
+            MidRunLine = "ckpt_openmp: step 5 ",
+            FinalLine = "ckpt_openmp: done\n",
+        },
+        new("python3_threads", ["/usr/bin/python3", "-c", PythonThreadsScript])
+        {
+            MidRunLine = "python3-threads: step 5 ",
+            FinalLine = "python3-threads: done\n",
         },
     ];
 

@@ -16,7 +16,7 @@ public sealed class UnprivilegedCheckpointTests
     private ScratchDirectory _scratch = null!;
     private CheckpointRunner _runner = null!;
 
-    public static IEnumerable<TestCaseData> Subset() => CheckpointScenarios.Cases("ckpt_signals", "python3");
+    public static IEnumerable<TestCaseData> Subset() => CheckpointScenarios.Cases("ckpt_signals", "python3", "ckpt_pthreads");
 
     [OneTimeSetUp]
     public void CreateUser()

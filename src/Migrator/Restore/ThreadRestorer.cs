@@ -1,0 +1,103 @@
+using System.Runtime.InteropServices;
+using Mosix.Migrator.Images;
+using Mosix.Sandbox.Injection;
+using Mosix.Sandbox.Interop;
+using Mosix.Sandbox.Supervision;
+using Mosix.Sandbox.Syscalls;
+using Mosix.Sandbox.Tracing;
+using ThreadState = Mosix.Migrator.Images.ThreadState;
+
+namespace Mosix.Migrator.Restore;
+
+/// <summary>
+/// Re-creates the image's other threads inside the restored process: a clone(CLONE_THREAD)
+/// injected into the leader for each, then that thread's own state. glibc's thread structures
+/// (struct pthread, the stacks, the thread list) are in the restored memory already; a thread
+/// only needs its registers and its registrations with the kernel back.
+/// </summary>
+/// <remarks>
+/// A restored thread gets a new tid, as the restored process gets a new pid. glibc keeps each
+/// thread's tid where clear_child_tid points (struct pthread's tid), and raise, pthread_kill and
+/// pthread_mutex code read it there: it is rewritten with the new one. Tids a program copied
+/// elsewhere (an error-checking or recursive mutex's owner, its own variables) keep the old value
+/// (docs/checkpoint.md, "Threads").
+/// </remarks>
+internal sealed class ThreadRestorer(RemoteSyscalls leader, RemoteScratch scratch, ProcessImage image, Supervisor supervisor)
+{
+    /// <summary>pthread_create's sharing, without the flags that name memory (the TLS, the tid
+    /// words): the image's registers and registrations set those afterwards.</summary>
+    private const ulong CloneThread = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000; // VM FS FILES SIGHAND THREAD SYSVSEM
+
+    private const ulong NameOffset = 2048, AltStackOffset = 2112, SiginfoOffset = 2176;
+
+    private readonly List<(Tracee Thread, ThreadImage Image)> _made = [];
+
+    /// <summary>Makes every thread, each stopped before its first instruction, with its kernel state back.</summary>
+    public void Create()
+    {
+        foreach (var thread in image.Threads)
+        {
+            long tid = leader.Syscall(Sys.Clone, CloneThread, 0, 0, 0, 0);
+            if (tid < 0)
+                throw new RestoreException(RestoreStage.Threads, $"cannot create thread {thread.Tid}'s successor: {Errno.Describe((int)-tid)}");
+            var made = supervisor.AdoptThread(leader.Tracee, (int)tid);
+            RegisterWithKernel(made, thread);
+            _made.Add((made, thread));
+        }
+    }
+
+    /// <summary>The signals sent to each thread alone, queued to its successor (still blocked there).</summary>
+    public void PendingSignals()
+    {
+        int pid = leader.Tracee.Tid;
+        foreach (var (made, thread) in _made)
+        {
+            foreach (var pending in thread.Pending)
+            {
+                byte[] info = pending.Siginfo.ToByteArray();
+                ulong signo = (ulong)BitConverter.ToInt32(info);
+                leader.Checked(Sys.RtTgsigqueueinfo, (ulong)pid, (ulong)made.Tid, signo, scratch.Put(SiginfoOffset, info));
+            }
+        }
+    }
+
+    /// <summary>Last: each thread's mask, registers and extended state; they run when the process is let go.</summary>
+    public void Registers()
+    {
+        foreach (var (made, thread) in _made)
+        {
+            ExtendedState.SetSignalMask(made.Tid, thread.Blocked);
+            var regs = MemoryMarshal.Read<UserRegs>(thread.Registers.UserRegs.Span);
+            Sandbox.Tracing.Registers.Set(made.Tid, regs);
+            ExtendedState.SetXState(made.Tid, thread.Registers.Xstate.Span);
+        }
+    }
+
+    /// <summary>What only the thread itself can tell the kernel: injected into it, as the leader's are into the leader.</summary>
+    private void RegisterWithKernel(Tracee made, ThreadImage thread)
+    {
+        using var remote = RemoteSyscalls.Enter(made);
+        const int SS_DISABLE = 2;
+        if (thread.AltStack is { } alt && (alt.Flags & SS_DISABLE) == 0 && alt.Sp != 0)
+        {
+            var ss = new byte[24];
+            BitConverter.TryWriteBytes(ss.AsSpan(0), alt.Sp);
+            BitConverter.TryWriteBytes(ss.AsSpan(16), alt.Size);
+            remote.Checked(Sys.Sigaltstack, scratch.Put(AltStackOffset, ss), 0);
+        }
+        var state = thread.Thread ?? new ThreadState();
+        remote.Syscall(Sys.SetTidAddress, state.ClearChildTid);
+        if (state.ClearChildTid != 0)
+            Sandbox.Memory.ProcessMemory.TryWrite(made.Tid, state.ClearChildTid, BitConverter.GetBytes(made.Tid));
+        if (state.RobustList != 0)
+            remote.Checked(Sys.SetRobustList, state.RobustList, state.RobustListLen);
+        if (state.Rseq is { Address: not 0 } rseq)
+        {
+            long r = remote.Syscall(Sys.Rseq, rseq.Address, rseq.Length, 0, rseq.Signature);
+            if (r < 0)
+                throw new RestoreException(RestoreStage.Threads, $"cannot register rseq for a thread: {Errno.Describe((int)-r)}");
+        }
+        if (thread.Name.Length > 0)
+            remote.Syscall(Sys.Prctl, Mman.PR_SET_NAME, scratch.PutString(NameOffset, thread.Name));
+    }
+}
