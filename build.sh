@@ -44,6 +44,8 @@ ensure_build_tools() {
     [ -e /usr/include/x86_64-linux-gnu/asm/unistd_64.h ] || need_packages __none__:linux-libc-dev
     # The static test program needs libc.a.
     [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || need_packages __none__:libc6-dev
+    # The Go test program (threads the Go runtime makes itself); without Go its tests are inconclusive.
+    need_packages go:golang-go || true
     command -v dotnet >/dev/null || { echo "build.sh: the .NET SDK (dotnet) is required" >&2; exit 1; }
 }
 

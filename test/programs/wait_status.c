@@ -1,7 +1,7 @@
 /* Test helper, not a feature: runs PROGRAM as its child and writes the exact wait status to STATUS_FILE
  * ("exit N" or "signal N" plus " core" if a core was dumped), because a parent's 128+N cannot tell
- * exit(128+N) from death by signal N. Exits with the child's code, or 128+N. The child starts with SIGPIPE
- * at its default. */
+ * exit(128+N) from death by signal N. Exits with the child's code, or 128+N. The child starts with SIGPIPE,
+ * SIGINT and SIGQUIT at their defaults, as a terminal's foreground job does, however the tests were started. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,8 +14,11 @@ int main(int argc, char **argv)
     pid_t pid = fork();
     if (pid < 0) { perror("wait_status: fork"); return 125; }
     if (pid == 0) {
-        /* As from a shell: the .NET runtime ignores SIGPIPE, and its children would inherit that. */
+        /* As from a shell: the .NET runtime ignores SIGPIPE, and its children would inherit that; a test run
+         * started in the background (`./build.sh test &`) ignores SIGINT and SIGQUIT, and so would they. */
         signal(SIGPIPE, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGQUIT, SIG_DFL);
         execvp(argv[2], argv + 2);
         /* Same convention as a shell, so a missing program still reads as 127 / 126 in the status file. */
         _exit(errno == ENOENT ? 127 : 126);

@@ -58,6 +58,8 @@ public static class MosrunDoor
         process.State = state;
         if (where == homeNode && ProcessStatus.ResidentBytes(process.Pid) is { } rss)
             process.MeasuredMemory = rss;
+        if (where == homeNode)
+            process.Threads = ProcessStatus.ThreadCount(process.Pid);
         process.SawCpu(where == homeNode ? ProcessStatus.CpuTime(process.Pid) : null, now);
     }
 

@@ -91,22 +91,6 @@ internal static class CaptureProcess
         return placement;
     }
 
-    public static IEnumerable<OpenFile> Files(int pid)
-    {
-        const int O_CREAT = 0x40, O_EXCL = 0x80, O_TRUNC = 0x200, O_CLOEXEC = 0x80000;
-        foreach (var fd in OpenFiles.List(pid).Where(fd => fd.Number > 2))
-        {
-            yield return new OpenFile
-            {
-                Fd = fd.Number,
-                Path = fd.Target,
-                Flags = fd.Flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC),
-                Position = fd.Position,
-                CloseOnExec = (fd.Flags & O_CLOEXEC) != 0,
-            };
-        }
-    }
-
     public static string Cwd(int pid) => SafeLink($"/proc/{pid}/cwd");
 
     private static string SafeLink(string path) => new FileInfo(path).LinkTarget ?? "";

@@ -48,13 +48,9 @@ internal static class Checkpointability
         }
         if (forMigration)
             return;
-        foreach (var fd in OpenFiles.List(pid))
-        {
-            if (fd.Number <= 2)
-                continue; // standard streams are the restarting terminal's
-            if (OpenFiles.Obstacle(fd) is { } obstacle)
-                Refuse($"file descriptor {fd.Number} is {obstacle}");
-        }
+        // Standard streams are the restarting terminal's; the rest is reopened or made again.
+        if (DescriptorSurvey.Of(pid).Obstacle is { } obstacle)
+            Refuse(obstacle);
     }
 
     private static string Describe(Vma area) => area.Path.Length > 0 ? area.Path : $"anonymous memory at 0x{area.Start:x}";

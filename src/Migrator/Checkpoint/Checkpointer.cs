@@ -75,7 +75,11 @@ public static class Checkpointer
         // 3. Kernel state only the process itself can be asked for.
         CaptureKernelState.Captured state;
         using (var remote = RemoteSyscalls.Enter(tracee))
+        {
             state = CaptureKernelState.Read(remote);
+            if (!forMigration)
+                image.Files.AddRange(DescriptorSurvey.Of(pid).Capture(remote));
+        }
         image.Signals = state.Signals;
         image.Thread = state.Thread;
         image.Itimers.AddRange(state.Itimers);
@@ -83,8 +87,6 @@ public static class Checkpointer
         // The other threads, each at the same moment (the whole process is held).
         foreach (var thread in OtherThreads(tracee))
             image.Threads.Add(CaptureThread.Read(pid, thread));
-        if (!forMigration)
-            image.Files.AddRange(CaptureProcess.Files(pid));
 
         // 4. Memory: the map again (the injection's scratch area is gone); the layout (all of the
         // image but the page runs) to the writer, then the pages.

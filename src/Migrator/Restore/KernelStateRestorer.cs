@@ -48,11 +48,12 @@ internal sealed class KernelStateRestorer(RemoteSyscalls remote, RemoteScratch s
     /// <summary>Reopens the image's files at their numbers and offsets, with -O's replacements.</summary>
     public void Files(RestoreOptions options)
     {
-        foreach (var file in image.Files)
+        foreach (var file in image.Files.Where(f => f.Kind == DescriptorKind.File || options.Reopen.ContainsKey(f.Fd)))
         {
             string path = options.Reopen.GetValueOrDefault(file.Fd, file.Path);
             Open(file.Fd, path, (uint)file.Flags | (file.CloseOnExec ? O_CLOEXEC : 0), file.Position);
         }
+        new PrivateDescriptors(remote, scratch).Restore([.. image.Files.Where(f => f.Kind != DescriptorKind.File && !options.Reopen.ContainsKey(f.Fd))]);
         foreach (var (fd, path) in options.Reopen.Where(r => image.Files.All(f => f.Fd != r.Key)))
             Open(fd, path, fd == 0 ? Mman.O_RDONLY : O_WRONLY_CREAT_TRUNC, 0);
         remote.Checked(Sys.Chdir, scratch.PutString(0, image.Cwd));

@@ -56,6 +56,19 @@ public static class ProcessStatus
         }
     }
 
+    /// <summary>How many threads it has (/proc/PID/task); 0 if it is gone.</summary>
+    public static int ThreadCount(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task").Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>USER_HZ, the unit of /proc's CPU times: 100 on every Linux this runs on (x86-64).</summary>
     private const int ClockTicksPerSecond = 100;
 

@@ -30,9 +30,12 @@ public static class CheckpointOracle
         return new NativeRun(native, file);
     }
 
-    /// <summary>Makes the test inconclusive when the CPU lacks a flag the scenario's program needs.</summary>
+    /// <summary>Makes the test inconclusive when the CPU lacks a flag the scenario's program needs, or the program could not be built.</summary>
     public static void RequireCpu(CheckpointScenario scenario)
     {
+        if (scenario.NeedsProgram is { } program)
+            Assume.That(File.Exists(RepoPaths.TestProgram(program)), Is.True,
+                $"{program} was not built: its compiler is missing (build.sh installs Debian's golang-go when run as root)");
         if (scenario.CpuFlags.Count == 0)
             return;
         var flags = File.ReadLines("/proc/cpuinfo")

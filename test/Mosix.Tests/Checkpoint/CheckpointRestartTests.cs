@@ -189,6 +189,94 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     }
 
     /// <summary>
+    /// Checkpointed while its main thread is blocked reading stdin and three threads wait on a condition variable
+    /// (<c>ckpt_threads</c>): the program goes on and ends as natively once its stdin ends; the image, restarted,
+    /// makes the read again on the restart's own stdin and ends the same way.
+    /// </summary>
+    [Test]
+    public void Checkpoint_WithThreadsBlockedInAReadAndAConditionWait_GoesOn_AndRestartsAsNative()
+    {
+        string[] argv = [RepoPaths.TestProgram("ckpt_threads")];
+        CommandResult native = Runner.RunNative(argv);
+        Assert.That(native.StdoutText, Is.EqualTo("ckpt_threads: ready with 3 threads\nckpt_threads: read 0 bytes, joined 3 threads, done\n"),
+            "the native run (the oracle)\n" + native.Describe("native"));
+        string image = Runner.Image(1);
+
+        CommandResult migrate, full;
+        int printedBefore;
+        using (SupervisedRun run = Runner.StartMosrun(argv, keepStdinOpen: true))
+        {
+            run.WaitForStdout("ckpt_threads: ready with 3 threads\n");
+            printedBefore = run.StdoutSoFar.Length;
+            migrate = Runner.Migrate(run.ProgramPid, "checkpoint");
+            run.Command.CloseStdin();
+            full = run.WaitForExit();
+        }
+        CommandResult restart = Runner.Restart(image);
+
+        using (Assert.EnterMultipleScope())
+        {
+            CheckpointAssert.MigrateSucceeded(migrate, image);
+            NativeOracle.AssertSame(native, full, "mosrun, checkpointed with its threads blocked");
+            CheckpointAssert.IsNativeRemainder(native, restart, printedBefore);
+        }
+    }
+
+    /// <summary>
+    /// <c>xz -T2</c> (two compressing threads, a reading main thread, a signal pipe of its own) ended by chkexit in
+    /// the middle of a file and restarted: the compressed file is byte for byte what a native run writes.
+    /// </summary>
+    [Test]
+    public void XzWithTwoThreads_ChkexitMidFile_ThenRestart_WritesTheNativeFile()
+    {
+        string[] argv = ["/usr/bin/xz", "-T2", "-6", "--block-size=256KiB", "-k", "input.txt"];
+        WriteCompressibleInput(Path.Combine(Scratch.Work, "input.txt"), 3 << 20);
+        CommandResult native = Runner.RunNative(argv);
+        Assert.That(native.ExactStatus, Is.EqualTo(ExitStatus.Exited(0)), native.Describe("native xz"));
+        byte[] expected = Runner.ReadWorkFile("input.txt.xz")!;
+        File.Delete(Path.Combine(Scratch.Work, "input.txt.xz"));
+        string image = Runner.Image(1);
+
+        CommandResult migrate, before;
+        using (SupervisedRun run = Runner.StartMosrun(argv))
+        {
+            // Mid-file: some blocks written, most of the input still to compress.
+            string output = Path.Combine(Scratch.Work, "input.txt.xz");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((!File.Exists(output) || new FileInfo(output).Length < 64 * 1024) && DateTime.UtcNow < deadline)
+                Thread.Sleep(20);
+            migrate = Runner.Migrate(run.ProgramPid, "chkexit");
+            before = run.WaitForExit();
+        }
+        long partial = new FileInfo(Path.Combine(Scratch.Work, "input.txt.xz")).Length;
+        CommandResult restart = Runner.Restart(image);
+        byte[]? written = Runner.ReadWorkFile("input.txt.xz");
+
+        using (Assert.EnterMultipleScope())
+        {
+            CheckpointAssert.MigrateSucceeded(migrate, image);
+            CheckpointAssert.EndedByChkexit(before, image);
+            Assert.That(partial, Is.LessThan(expected.Length), "chkexit ended xz before it had written the whole file");
+            Assert.That(restart.ExactStatus, Is.EqualTo(ExitStatus.Exited(0)), restart.Describe("restarted xz"));
+            Assert.That(Printable.FirstDifference(expected, written), Is.EqualTo(-1), "input.txt.xz differs from the native run's from the byte offset shown");
+        }
+    }
+
+    /// <summary>Text that compresses slowly enough to be caught mid-file: words drawn from a fixed vocabulary by a seeded generator.</summary>
+    private static void WriteCompressibleInput(string path, int bytes)
+    {
+        var random = new Random(7);
+        var words = Enumerable.Range(0, 5000).Select(_ => new string(Enumerable.Range(0, random.Next(2, 10)).Select(_ => (char)('a' + random.Next(10))).ToArray())).ToArray();
+        using var writer = new StreamWriter(path);
+        for (int written = 0; written < bytes;)
+        {
+            string line = string.Join(' ', Enumerable.Range(0, 8).Select(_ => words[random.Next(words.Length)]));
+            writer.WriteLine(line);
+            written += line.Length + 1;
+        }
+    }
+
+    /// <summary>
     /// An image in format 1 (before threads) still restarts: a single-threaded image is what format 1 wrote, so
     /// the test takes one and makes it format 1 (header version, checksum), as an older Mosix would have written it.
     /// </summary>

@@ -26,6 +26,9 @@ public sealed record CheckpointScenario(string Name, IReadOnlyList<string> Argv)
     /// <summary>CPU flags (/proc/cpuinfo) the program needs; without them the case is inconclusive, not failed.</summary>
     public IReadOnlyList<string> CpuFlags { get; init; } = [];
 
+    /// <summary>A test program built only when its compiler is there (bin/tests/NAME); without it the case is inconclusive.</summary>
+    public string? NeedsProgram { get; init; }
+
     public IReadOnlyList<string> ResolvedArgv() =>
         Argv.Select(a => a.StartsWith(TestsPrefix, StringComparison.Ordinal) ? RepoPaths.TestProgram(a[TestsPrefix.Length..]) : a).ToList();
 

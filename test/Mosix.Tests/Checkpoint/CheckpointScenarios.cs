@@ -90,6 +90,19 @@ public static class CheckpointScenarios
             MidRunLine = "ckpt_openmp: step 5 ",
             FinalLine = "ckpt_openmp: done\n",
         },
+        // Descriptors only the process holds, made again at restore: a pipe with bytes in it, an eventfd, epoll.
+        new("ckpt_private_fds", [CheckpointScenario.TestsPrefix + "ckpt_private_fds"])
+        {
+            MidRunLine = "ckpt_private_fds: step 5 ",
+            FinalLine = "ckpt_private_fds: done, ",
+        },
+        // Go's runtime: threads it starts itself, futexes, signals, its poller (epoll and a pipe).
+        new("go_steps", [CheckpointScenario.TestsPrefix + "go_steps"])
+        {
+            MidRunLine = "go_steps: step 5 ",
+            FinalLine = "go_steps: done\n",
+            NeedsProgram = "go_steps",
+        },
         new("python3_threads", ["/usr/bin/python3", "-c", PythonThreadsScript])
         {
             MidRunLine = "python3-threads: step 5 ",

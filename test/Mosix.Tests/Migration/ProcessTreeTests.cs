@@ -146,7 +146,7 @@ public sealed class ProcessTreeTests(bool asThrowawayUser)
     [TestCase("sh", "-c", "sleep 1; echo slow", TestName = "MinusR_AShellThatForksASleepRunsOnNode2")]
     [TestCase("echo", "hi", TestName = "MinusR_AProgramThatEndsBeforeItCanMoveEndsWithItsOwnStatus")]
     [TestCase("sh", "-c", "exit 7", TestName = "MinusR_AShellsOwnStatusIsMosruns")]
-    [TestCase("bash", "-c", "x=$(echo sub | tr a-z A-Z); echo \"$x\"; ls / | sort | head -n 3; printf '%s\\n' a b | xargs -P 2 -n 1 echo; exit 3",
+    [TestCase("bash", "-c", "x=$(echo sub | tr a-z A-Z); echo \"$x\"; ls / | sort | head -n 3; printf '%s\\n' a b | xargs -P 2 -n 1 echo | sort; exit 3",
         TestName = "MinusR_APipelineWithSubshellsAndXargsEndsAsNatively")]
     [TestCase("python3", "-c", "import subprocess, sys; print(subprocess.run(['sh', '-c', 'echo child; exit 5']).returncode); sys.exit(2)",
         TestName = "MinusR_Python3StartingAChildEndsAsNatively")]
