@@ -185,6 +185,8 @@ fi
 #              behind each runner's prefix for the other columns
 #   WL_WARMUP  warm-up runs per cell
 #   WL_RUNS    timed runs per cell (cut when a cell exceeds $BUDGET seconds)
+#   WL_ROUNDS  instead of the two above, for a row whose cells differ by a few
+#              percent: that many rounds, each runner once per round (interleave_row)
 #   WL_CHECK   "stdout": every runner must print what native printed;
 #              "status": only the exit status is checked
 # and has a matching verdict_<row> that prints the mosrun target column.
@@ -376,7 +378,7 @@ measure() {
     local row=$1 runner=$2
     local cell="$row,$runner"
     if ((!AVAIL[$runner])); then STATUS[$cell]="n/a"; return 0; fi
-    if [[ $runner != native && ${STATUS[$row,native]} != ok ]]; then
+    if [[ $runner != native && ${STATUS[$row,native]} != ok && ${STATUS[$row,native]} != pending ]]; then
         STATUS[$cell]="n/a"; return 0
     fi
     runner_prefix "$runner"
@@ -564,7 +566,11 @@ echo "Commands (CMD; compute and getppid_loop are bench/programs/*.c built with 
 for row in "${ROWS[@]}"; do
     WL_ROUNDS=0
     "wl_$row"
-    echo "- ${row}: \`${CMDLINE[$row]//$BIN\//}\` ($WL_WARMUP warm-up, $WL_RUNS runs per cell; [N runs] = cut to fit the ${BUDGET}s per-cell budget)"
+    if ((WL_ROUNDS > 0)); then
+        echo "- ${row}: \`${CMDLINE[$row]//$BIN\//}\` ($WL_ROUNDS interleaved rounds after a warm-up round, one run of each runner per round)"
+    else
+        echo "- ${row}: \`${CMDLINE[$row]//$BIN\//}\` ($WL_WARMUP warm-up, $WL_RUNS runs per cell; [N runs] = cut to fit the ${BUDGET}s per-cell budget)"
+    fi
 done
 echo "n/a = runner not installed; FAIL = runner failed or printed a different result (see stderr)."
 
