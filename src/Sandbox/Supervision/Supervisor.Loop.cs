@@ -77,6 +77,7 @@ public sealed partial class Supervisor
             return;
         }
         tracee.LastStop = status;
+        tracee.InGroupStop = false; // any report but a group-stop's (OnEventStop) means it left it
         if (status.IsSyscallStop)
         {
             OnSyscallStop(tracee);

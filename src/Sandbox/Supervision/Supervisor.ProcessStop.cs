@@ -86,6 +86,11 @@ public sealed partial class Supervisor
             stop.Fail(new InvalidOperationException($"{pid} is not a live process of this supervisor"));
             return;
         }
+        if (group.Tasks.FirstOrDefault(t => t.InGroupStop) is { } stopped)
+        {
+            stop.Fail(new InvalidOperationException(StoppedMessage(stopped)));
+            return;
+        }
         stop.Group = group;
         Interrupt(stop, [.. group.Tasks]);
     }

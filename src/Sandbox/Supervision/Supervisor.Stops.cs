@@ -96,6 +96,7 @@ public sealed partial class Supervisor
         {
             // Stay stopped, but let a later SIGCONT be seen (ptrace(2), PTRACE_LISTEN).
             Ptrace.Request(Ptrace.PTRACE_LISTEN, tracee.Tid);
+            tracee.InGroupStop = true;
             if (tracee.IsRoot && _options.StandsInForProgram && !(_quietStop && status.StopSignal == Libc.SIGSTOP))
                 StopAlongWith(status.StopSignal);
             _quietStop = false;
@@ -180,6 +181,11 @@ public sealed partial class Supervisor
             pending.Fail(new InvalidOperationException($"{tid} is not a live process of this supervisor"));
             return;
         }
+        if (tracee.InGroupStop)
+        {
+            pending.Fail(new InvalidOperationException(StoppedMessage(tracee)));
+            return;
+        }
         tracee.AtNextInterrupt.Enqueue(pending);
         if (tracee.HeldAtFault)
         {
@@ -194,6 +200,13 @@ public sealed partial class Supervisor
             tracee.AtNextInterrupt.Clear();
             pending.Fail(new InvalidOperationException($"cannot interrupt {tid}: {Errno.Describe((int)-r)}"));
         }
+    }
+
+    /// <summary>What a request for a stopped process is told: it would only be served once the process is continued.</summary>
+    private static string StoppedMessage(Tracee tracee)
+    {
+        int pid = tracee.Group?.Pid ?? tracee.Tid;
+        return $"process {pid} is stopped; continue it first (fg, or kill -CONT {pid})";
     }
 
     private static void FailPendingInterrupts(Tracee tracee)

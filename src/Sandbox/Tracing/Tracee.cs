@@ -62,6 +62,12 @@ public sealed class Tracee
     /// </summary>
     internal bool Held { get; set; }
 
+    /// <summary>
+    /// In a group-stop (SIGSTOP, Ctrl-Z), listening for SIGCONT: an interrupt asked now would not
+    /// stop it until it is continued, so work on it is refused at once instead of waiting.
+    /// </summary>
+    internal bool InGroupStop { get; set; }
+
     /// <summary>Work to run at this tracee's next PTRACE_INTERRUPT stop.</summary>
     internal Queue<PendingStop> AtNextInterrupt { get; } = new();
 

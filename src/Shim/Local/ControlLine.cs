@@ -41,15 +41,44 @@ public static class ControlLine
 
     /// <summary>Sends <paramref name="request"/> to the socket at <paramref name="path"/> and returns the reply.</summary>
     /// <param name="timeout">How long to wait for the reply (a checkpoint of a large process takes a while).</param>
-    public static Reply Ask(string path, string request, TimeSpan timeout)
+    /// <param name="notIfStopped">Fail at once when the mosrun is stopped (its program was stopped, and it
+    /// with it, as a shell job stops): it could only answer once continued.</param>
+    public static Reply Ask(string path, string request, TimeSpan timeout, bool notIfStopped = false)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(path));
+        if (notIfStopped && ServerPid(socket) is { } server && IsStopped(server))
+            throw new IOException($"its mosrun (pid {server}) is stopped, with its program; continue it first (fg, or kill -CONT {server})");
         socket.ReceiveTimeout = (int)timeout.TotalMilliseconds;
         using var stream = new NetworkStream(socket, ownsSocket: false);
         WriteLine(stream, request);
         string line = ReadLine(stream, MaxReply) ?? throw new IOException("the process's mosrun closed the connection without a reply");
         return Reply.Parse(line);
+    }
+
+    /// <summary>The pid of the process that listens at the other end (SO_PEERCRED), or null.</summary>
+    private static int? ServerPid(Socket socket)
+    {
+        const int SOL_SOCKET = 1, SO_PEERCRED = 17;
+        Span<byte> credentials = stackalloc byte[12]; // struct ucred: pid, uid, gid
+        int length = socket.GetRawSocketOption(SOL_SOCKET, SO_PEERCRED, credentials);
+        int pid = length >= 4 ? BitConverter.ToInt32(credentials) : 0;
+        return pid > 0 ? pid : null;
+    }
+
+    /// <summary>State T in /proc/PID/stat: stopped by a signal.</summary>
+    private static bool IsStopped(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            int after = stat.LastIndexOf(')');
+            return after > 0 && after + 2 < stat.Length && stat[after + 2] == 'T';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public static class TreeAddress
         {
             if (!asked.Add(socket))
                 continue;
-            var reply = TryAsk(socket, addressed, timeout);
+            var reply = TryAsk(socket, addressed, timeout, notIfStopped: true);
             if (reply is not null && !IsNotMine(reply, pid))
                 return reply;
         }
@@ -37,7 +37,7 @@ public static class TreeAddress
             if (asked.Contains(socket) || TryAsk(socket, "members", TimeSpan.FromSeconds(2)) is not { Ok: true } listing)
                 continue;
             if (TreeListing.Parse(listing.Message).Any(e => e.Pid == pid))
-                return TryAsk(socket, addressed, timeout);
+                return TryAsk(socket, addressed, timeout, notIfStopped: true);
         }
         return null;
     }
@@ -66,11 +66,11 @@ public static class TreeAddress
         return Directory.EnumerateFiles(folder, "process-*.sock").Where(s => new FileInfo(s).LinkTarget is null);
     }
 
-    private static ControlLine.Reply? TryAsk(string socket, string request, TimeSpan timeout)
+    private static ControlLine.Reply? TryAsk(string socket, string request, TimeSpan timeout, bool notIfStopped = false)
     {
         try
         {
-            return ControlLine.Ask(socket, request, timeout);
+            return ControlLine.Ask(socket, request, timeout, notIfStopped);
         }
         catch (SocketException)
         {

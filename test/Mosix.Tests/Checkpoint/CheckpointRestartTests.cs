@@ -223,6 +223,44 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     }
 
     /// <summary>
+    /// A stopped job (SIGSTOP to the program; its mosrun stops with it, as a shell job does): migrate says at once,
+    /// in one line, that it must be continued, rather than wait for an answer that cannot come. Continued, the
+    /// checkpoint is taken and the run is the native run.
+    /// </summary>
+    [Test]
+    public void StoppedJob_MigrateSaysToContinueItFirst_ThenCheckpointsIt()
+    {
+        CheckpointScenario scenario = CheckpointScenarios.Get("ckpt_pthreads");
+        var native = CheckpointOracle.Run(scenario, Runner, Scratch);
+        string image = Runner.Image(1);
+
+        CommandResult refused, taken, full;
+        int mosrunPid;
+        using (SupervisedRun run = Runner.StartMosrun(scenario.ResolvedArgv()))
+        {
+            run.WaitForStdout(scenario.MidRunLine);
+            mosrunPid = run.MosrunPid;
+            Libc.Kill(run.ProgramPid, Signals.SIGSTOP);
+            run.WaitForStopped(true);
+            refused = Runner.Migrate(run.ProgramPid, "checkpoint");
+            Libc.Kill(run.ProgramPid, Signals.SIGCONT);
+            Libc.Kill(run.MosrunPid, Signals.SIGCONT);
+            run.WaitForStopped(false);
+            taken = Runner.Migrate(run.ProgramPid, "checkpoint");
+            full = run.WaitForExit();
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refused.ExactStatus, Is.EqualTo(ExitStatus.Exited(1)), refused.Describe("migrate, the job stopped"));
+            Assert.That(refused.StderrText, Is.EqualTo(
+                $"migrate: its mosrun (pid {mosrunPid}) is stopped, with its program; continue it first (fg, or kill -CONT {mosrunPid})\n"));
+            CheckpointAssert.MigrateSucceeded(taken, image);
+            NativeOracle.AssertSame(native.Result, full, "mosrun, stopped, refused, continued, checkpointed");
+        }
+    }
+
+    /// <summary>
     /// <c>xz -T2</c> (two compressing threads, a reading main thread, a signal pipe of its own) ended by chkexit in
     /// the middle of a file and restarted: the compressed file is byte for byte what a native run writes.
     /// </summary>
