@@ -40,7 +40,7 @@ need_packages() {
 }
 
 ensure_build_tools() {
-    need_packages gcc:gcc make:make
+    need_packages gcc:gcc g++:g++ make:make
     [ -e /usr/include/x86_64-linux-gnu/asm/unistd_64.h ] || need_packages __none__:linux-libc-dev
     # The static test program needs libc.a.
     [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || need_packages __none__:libc6-dev

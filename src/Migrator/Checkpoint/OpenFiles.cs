@@ -14,15 +14,17 @@ internal static class OpenFiles
         {
             if (!int.TryParse(Path.GetFileName(link), CultureInfo.InvariantCulture, out int fd))
                 continue;
-            string target;
+            string? target;
             try
             {
-                target = new FileInfo(link).LinkTarget ?? "";
+                target = new FileInfo(link).LinkTarget;
             }
             catch (IOException)
             {
                 continue; // closed meanwhile
             }
+            if (string.IsNullOrEmpty(target))
+                continue; // closed meanwhile (asked while the process runs: mosrun -A's early look)
             var (position, flags) = ReadInfo(pid, fd);
             result.Add(new Descriptor(fd, target, position, flags));
         }

@@ -181,11 +181,6 @@ public sealed partial class Supervisor
             pending.Fail(new InvalidOperationException($"{tid} is not a live process of this supervisor"));
             return;
         }
-        if (tracee.InGroupStop)
-        {
-            pending.Fail(new InvalidOperationException(StoppedMessage(tracee)));
-            return;
-        }
         tracee.AtNextInterrupt.Enqueue(pending);
         if (tracee.HeldAtFault)
         {

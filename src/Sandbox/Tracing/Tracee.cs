@@ -64,7 +64,9 @@ public sealed class Tracee
 
     /// <summary>
     /// In a group-stop (SIGSTOP, Ctrl-Z), listening for SIGCONT: an interrupt asked now would not
-    /// stop it until it is continued, so work on it is refused at once instead of waiting.
+    /// stop it until it is continued. A checkpoint is refused at once then
+    /// (<see cref="Supervision.Supervisor.WithProcessStopped{T}"/>); other work (a deputy's next
+    /// call, as the job is being continued) waits for the SIGCONT.
     /// </summary>
     internal bool InGroupStop { get; set; }
 

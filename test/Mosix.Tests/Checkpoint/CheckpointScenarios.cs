@@ -85,6 +85,12 @@ public static class CheckpointScenarios
             MidRunLine = "ckpt_pthreads: step 5 ",
             FinalLine = "ckpt_pthreads: done, total ",
         },
+        // C++: std::thread, std::atomic spinning (acquire/release), a condition_variable, join.
+        new("ckpt_cxx_threads", [CheckpointScenario.TestsPrefix + "ckpt_cxx_threads"])
+        {
+            MidRunLine = "ckpt_cxx_threads: step 5 ",
+            FinalLine = "ckpt_cxx_threads: done, total ",
+        },
         new("ckpt_openmp", [CheckpointScenario.TestsPrefix + "ckpt_openmp"])
         {
             MidRunLine = "ckpt_openmp: step 5 ",

@@ -77,6 +77,7 @@ public static class CommandRunner
     {
         Libc.BecomeChildSubreaper();
         Libc.DisableCoreDumps();
+        Libc.DefaultTerminalSignals();
         return true;
     }
 }

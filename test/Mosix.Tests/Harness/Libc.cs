@@ -51,6 +51,23 @@ internal static class Libc
         setrlimit(RLIMIT_CORE, in limit);
     }
 
+    /// <summary>
+    /// Gives SIGINT and SIGQUIT back their default action if this process ignores them, as it does when the
+    /// tests were started in the background of a shell without job control (<c>./build.sh test &amp;</c>): every
+    /// command would inherit that, and a test that sends SIGINT would meet a program that ignores it, natively
+    /// too. A terminal's foreground job has both at their defaults.
+    /// </summary>
+    public static void DefaultTerminalSignals()
+    {
+        const int SIGINT = 2, SIGQUIT = 3;
+        nint SIG_DFL = 0, SIG_IGN = 1;
+        foreach (int signo in new[] { SIGINT, SIGQUIT })
+        {
+            nint previous = signal(signo, SIG_IGN);
+            signal(signo, previous == SIG_IGN ? SIG_DFL : previous);
+        }
+    }
+
     public static void Chown(string path, int uid, int gid)
     {
         if (lchown(path, uid, gid) != 0)
@@ -66,6 +83,9 @@ internal static class Libc
 
     [DllImport("libc", SetLastError = true)]
     private static extern int kill(int pid, int sig);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint signal(int signum, nint handler);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int waitpid(int pid, out int status, int options);
