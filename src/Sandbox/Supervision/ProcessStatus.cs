@@ -56,6 +56,27 @@ public static class ProcessStatus
         }
     }
 
+    /// <summary>Whether a SIGCONT is pending for task <paramref name="tid"/>, to it or to its process (SigPnd, ShdPnd of /proc/TID/status).</summary>
+    public static bool HasPendingSigcont(int tid)
+    {
+        const ulong SigcontBit = 1UL << (18 - 1);
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{tid}/status"))
+            {
+                if ((line.StartsWith("SigPnd:", StringComparison.Ordinal) || line.StartsWith("ShdPnd:", StringComparison.Ordinal))
+                    && ulong.TryParse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out ulong pending)
+                    && (pending & SigcontBit) != 0)
+                    return true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone: its end is reported next.
+        }
+        return false;
+    }
+
     /// <summary>How many threads it has (/proc/PID/task); 0 if it is gone.</summary>
     public static int ThreadCount(int pid)
     {

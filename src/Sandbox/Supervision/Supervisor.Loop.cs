@@ -77,7 +77,8 @@ public sealed partial class Supervisor
             return;
         }
         tracee.LastStop = status;
-        tracee.InGroupStop = false; // any report but a group-stop's (OnEventStop) means it left it
+        if (status.Event != Ptrace.PTRACE_EVENT_STOP)
+            tracee.InGroupStop = false; // any other report means it left it (OnEventStop decides for its own)
         if (status.IsSyscallStop)
         {
             OnSyscallStop(tracee);

@@ -92,6 +92,15 @@ public sealed partial class Supervisor
     /// </summary>
     private void OnEventStop(Tracee tracee, WaitStatus status)
     {
+        if (status.IsGroupStop && tracee.InGroupStop && ProcessStatus.HasPendingSigcont(tracee.Tid))
+        {
+            // The trap that tells a listening tracer the group-stop has ended: SIGCONT came. It carries
+            // the last stop signal, like a group-stop's own report; taken for a new one, it would stop
+            // mosrun again, and nobody would continue it. Let the tracee go on (it takes the SIGCONT).
+            tracee.InGroupStop = false;
+            RunPendingStops(tracee);
+            return;
+        }
         if (status.IsGroupStop)
         {
             // Stay stopped, but let a later SIGCONT be seen (ptrace(2), PTRACE_LISTEN).
@@ -102,6 +111,7 @@ public sealed partial class Supervisor
             _quietStop = false;
             return;
         }
+        tracee.InGroupStop = false;
         RunPendingStops(tracee);
     }
 
