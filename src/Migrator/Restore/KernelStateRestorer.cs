@@ -3,6 +3,7 @@ using Mosix.Migrator.Images;
 using Mosix.Sandbox.Injection;
 using Mosix.Sandbox.Interop;
 using Mosix.Sandbox.Syscalls;
+using ThreadState = Mosix.Migrator.Images.ThreadState;
 
 namespace Mosix.Migrator.Restore;
 
@@ -95,33 +96,42 @@ internal sealed class KernelStateRestorer(RemoteSyscalls remote, RemoteScratch s
             BinaryPrimitives.WriteUInt64LittleEndian(act.AsSpan(24), action.Mask);
             remote.Checked(Sys.RtSigaction, (ulong)action.Signo, scratch.Put(0, act), 0, 8);
         }
-        const int SS_DISABLE = 2;
-        if (image.Signals.AltStack is { } alt && (alt.Flags & SS_DISABLE) == 0 && alt.Sp != 0)
-        {
-            var ss = new byte[24];
-            BinaryPrimitives.WriteUInt64LittleEndian(ss, alt.Sp);
-            BinaryPrimitives.WriteUInt64LittleEndian(ss.AsSpan(16), alt.Size);
-            remote.Checked(Sys.Sigaltstack, scratch.Put(0, ss), 0);
-        }
+        RestoreAltStack(remote, scratch, 0, image.Signals.AltStack);
+        RegisterThread(remote, image.Thread, RestoreStage.KernelState);
+        remote.Syscall(Sys.Prctl, Mman.PR_SET_NAME, scratch.PutString(0, image.Origin.Comm));
+    }
 
-        var thread = image.Thread;
-        long tid = remote.Syscall(Sys.SetTidAddress, thread.ClearChildTid);
-        if (thread.ClearChildTid != 0)
-        {
-            // glibc keeps the thread's id where clear_child_tid points (struct pthread's tid):
-            // the restored thread has a new one, and raise()/pthread_kill() read it from there.
-            scratch.Put(0, BitConverter.GetBytes((int)tid));
-            Sandbox.Memory.ProcessMemory.TryWrite(remote.Tracee.Tid, thread.ClearChildTid, BitConverter.GetBytes((int)tid));
-        }
-        if (thread.RobustList != 0)
-            remote.Checked(Sys.SetRobustList, thread.RobustList, thread.RobustListLen);
-        if (thread.Rseq is { Address: not 0 } rseq)
+    /// <summary>The calling thread's alternate signal stack, if it had one enabled (24 bytes of scratch at <paramref name="offset"/>).</summary>
+    public static void RestoreAltStack(RemoteSyscalls remote, RemoteScratch scratch, ulong offset, AltStack? alt)
+    {
+        const int SS_DISABLE = 2;
+        if (alt is null || (alt.Flags & SS_DISABLE) != 0 || alt.Sp == 0)
+            return;
+        var ss = new byte[24];
+        BinaryPrimitives.WriteUInt64LittleEndian(ss, alt.Sp);
+        BinaryPrimitives.WriteUInt64LittleEndian(ss.AsSpan(16), alt.Size);
+        remote.Checked(Sys.Sigaltstack, scratch.Put(offset, ss), 0);
+    }
+
+    /// <summary>
+    /// The calling thread's registrations with the kernel: clear_child_tid, the robust futex list, rseq.
+    /// glibc keeps the thread's id where clear_child_tid points (struct pthread's tid): the restored
+    /// thread has a new one, and raise() and pthread_kill() read it from there, so it is written there.
+    /// </summary>
+    public static void RegisterThread(RemoteSyscalls remote, ThreadState? state, RestoreStage stage)
+    {
+        state ??= new ThreadState();
+        long tid = remote.Syscall(Sys.SetTidAddress, state.ClearChildTid);
+        if (state.ClearChildTid != 0)
+            Sandbox.Memory.ProcessMemory.TryWrite(remote.Tracee.Tid, state.ClearChildTid, BitConverter.GetBytes((int)tid));
+        if (state.RobustList != 0)
+            remote.Checked(Sys.SetRobustList, state.RobustList, state.RobustListLen);
+        if (state.Rseq is { Address: not 0 } rseq)
         {
             long r = remote.Syscall(Sys.Rseq, rseq.Address, rseq.Length, 0, rseq.Signature);
             if (r < 0)
-                throw new RestoreException(RestoreStage.KernelState, $"cannot register rseq: {Errno.Describe((int)-r)}");
+                throw new RestoreException(stage, $"cannot register rseq: {Errno.Describe((int)-r)}");
         }
-        remote.Syscall(Sys.Prctl, Mman.PR_SET_NAME, scratch.PutString(0, image.Origin.Comm));
     }
 
     public void Timers()

@@ -5,7 +5,6 @@ using Mosix.Sandbox.Interop;
 using Mosix.Sandbox.Supervision;
 using Mosix.Sandbox.Syscalls;
 using Mosix.Sandbox.Tracing;
-using ThreadState = Mosix.Migrator.Images.ThreadState;
 
 namespace Mosix.Migrator.Restore;
 
@@ -77,26 +76,8 @@ internal sealed class ThreadRestorer(RemoteSyscalls leader, RemoteScratch scratc
     private void RegisterWithKernel(Tracee made, ThreadImage thread)
     {
         using var remote = RemoteSyscalls.Enter(made);
-        const int SS_DISABLE = 2;
-        if (thread.AltStack is { } alt && (alt.Flags & SS_DISABLE) == 0 && alt.Sp != 0)
-        {
-            var ss = new byte[24];
-            BitConverter.TryWriteBytes(ss.AsSpan(0), alt.Sp);
-            BitConverter.TryWriteBytes(ss.AsSpan(16), alt.Size);
-            remote.Checked(Sys.Sigaltstack, scratch.Put(AltStackOffset, ss), 0);
-        }
-        var state = thread.Thread ?? new ThreadState();
-        remote.Syscall(Sys.SetTidAddress, state.ClearChildTid);
-        if (state.ClearChildTid != 0)
-            Sandbox.Memory.ProcessMemory.TryWrite(made.Tid, state.ClearChildTid, BitConverter.GetBytes(made.Tid));
-        if (state.RobustList != 0)
-            remote.Checked(Sys.SetRobustList, state.RobustList, state.RobustListLen);
-        if (state.Rseq is { Address: not 0 } rseq)
-        {
-            long r = remote.Syscall(Sys.Rseq, rseq.Address, rseq.Length, 0, rseq.Signature);
-            if (r < 0)
-                throw new RestoreException(RestoreStage.Threads, $"cannot register rseq for a thread: {Errno.Describe((int)-r)}");
-        }
+        KernelStateRestorer.RestoreAltStack(remote, scratch, AltStackOffset, thread.AltStack);
+        KernelStateRestorer.RegisterThread(remote, thread.Thread, RestoreStage.Threads);
         if (thread.Name.Length > 0)
             remote.Syscall(Sys.Prctl, Mman.PR_SET_NAME, scratch.PutString(NameOffset, thread.Name));
     }

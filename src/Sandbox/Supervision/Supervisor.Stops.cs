@@ -106,9 +106,15 @@ public sealed partial class Supervisor
             // Stay stopped, but let a later SIGCONT be seen (ptrace(2), PTRACE_LISTEN).
             Ptrace.Request(Ptrace.PTRACE_LISTEN, tracee.Tid);
             tracee.InGroupStop = true;
-            if (tracee.IsRoot && _options.StandsInForProgram && !(_quietStop && status.StopSignal == Libc.SIGSTOP))
-                StopAlongWith(status.StopSignal);
-            _quietStop = false;
+            // Each thread of the root reports the group-stop; only the leader's decides, and only it
+            // ends a quiet stop (chkstop's): another thread's report coming first must not make
+            // mosrun stop before it has answered.
+            if (tracee.IsRoot)
+            {
+                if (_options.StandsInForProgram && !(_quietStop && status.StopSignal == Libc.SIGSTOP))
+                    StopAlongWith(status.StopSignal);
+                _quietStop = false;
+            }
             return;
         }
         tracee.InGroupStop = false;

@@ -82,7 +82,7 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     /// migrate chkstop: migrate answers while the program and its mosrun are stopped; SIGCONT to mosrun's pid
     /// lets the program finish as natively; the image restarts the rest of the run.
     /// </summary>
-    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static", "ckpt_openmp" } })]
+    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static" } })]
     public void Chkstop_StopsTheProgram_SigcontFinishesIt_AndTheImageRestartsTheRest(CheckpointScenario scenario)
     {
         var native = CheckpointOracle.Run(scenario, Runner, Scratch);
