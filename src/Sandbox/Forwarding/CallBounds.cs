@@ -57,8 +57,11 @@ public static class CallBounds
                 return buffer.Data.Length > 0 && buffer.Data[^1] == 0 ? null : "a string without its terminating NUL";
             case ArgKind.IoVecIn or ArgKind.IoVecOut:
                 return null; // the executor lays one iovec over exactly the buffer
-            case ArgKind.InOut when buffer.Data.Length > buffer.Capacity:
+            case ArgKind.InOut or ArgKind.InOutArray when buffer.Data.Length > buffer.Capacity:
                 return "more bytes than its capacity";
+            case ArgKind.OutArray or ArgKind.InOutArray:
+                long elements = ArgShape.ArrayCount(args[shape.SizeArg]);
+                return elements * shape.FixedSize <= held ? null : $"{elements} elements of {shape.FixedSize} bytes named, {held} bytes sent";
             default:
                 ulong needed = shape.FixedSize > 0 ? (ulong)shape.FixedSize : shape.SizeArg >= 0 ? args[shape.SizeArg] : 0;
                 return needed <= (ulong)held ? null : $"{needed} bytes named, {held} sent";
@@ -68,7 +71,7 @@ public static class CallBounds
     private static BufferDirection Expected(ArgKind kind) => kind switch
     {
         ArgKind.Path or ArgKind.String or ArgKind.In or ArgKind.IoVecIn => BufferDirection.In,
-        ArgKind.InOut => BufferDirection.InOut,
+        ArgKind.InOut or ArgKind.InOutArray => BufferDirection.InOut,
         _ => BufferDirection.Out,
     };
 

@@ -40,6 +40,8 @@ public static class CallMarshaller
             // reads and writes past the limit are split up by LargeTransfers before they get here).
             if (shape.Kind is ArgKind.In or ArgKind.Out or ArgKind.OutCounted or ArgKind.InOut && shape.SizeArg >= 0)
                 args[shape.SizeArg] = Math.Min(args[shape.SizeArg], (ulong)size);
+            else if (shape.IsArray && size > 0)
+                args[shape.SizeArg] = Math.Min(args[shape.SizeArg], (ulong)(size / shape.FixedSize));
             switch (shape.Kind)
             {
                 case ArgKind.Path or ArgKind.String:
@@ -49,10 +51,10 @@ public static class CallMarshaller
                 case ArgKind.In:
                     buffers.Add(new CallBuffer(i, BufferDirection.In, Read(tid, pointer, size, entry, i), 0));
                     break;
-                case ArgKind.InOut:
+                case ArgKind.InOut or ArgKind.InOutArray:
                     buffers.Add(new CallBuffer(i, BufferDirection.InOut, Read(tid, pointer, size, entry, i), size));
                     break;
-                case ArgKind.Out or ArgKind.OutCounted:
+                case ArgKind.Out or ArgKind.OutCounted or ArgKind.OutArray:
                     buffers.Add(new CallBuffer(i, BufferDirection.Out, [], size));
                     break;
                 case ArgKind.IoVecIn:
@@ -82,11 +84,17 @@ public static class CallMarshaller
     }
 
     /// <summary>How many bytes of an Out buffer the kernel wrote, for a call that returned <paramref name="ret"/>.</summary>
-    public static int Written(ArgShape shape, int capacity, long ret) =>
-        shape.Kind is ArgKind.OutCounted or ArgKind.IoVecOut ? (int)Math.Clamp(ret, 0, capacity) : capacity;
+    public static int Written(ArgShape shape, int capacity, long ret) => shape.Kind switch
+    {
+        ArgKind.OutCounted or ArgKind.IoVecOut => (int)Math.Clamp(ret, 0, capacity),
+        ArgKind.OutArray => (int)Math.Clamp(ret, 0, capacity / shape.FixedSize) * shape.FixedSize,
+        _ => capacity,
+    };
 
     private static int SizeOf(ArgShape shape, ulong[] args)
     {
+        if (shape.IsArray)
+            return (int)Math.Min(ArgShape.ArrayCount(args[shape.SizeArg]), MaxBuffer / shape.FixedSize) * shape.FixedSize;
         if (shape.FixedSize > 0)
             return shape.FixedSize;
         if (shape.SizeArg < 0)

@@ -25,6 +25,12 @@ public enum ArgKind : byte
     IoVecIn,
     /// <summary>An iovec array the kernel writes into; the count is argument <see cref="ArgShape.SizeArg"/>.</summary>
     IoVecOut,
+    /// <summary>An array of <see cref="ArgShape.FixedSize"/>-byte elements, as many as argument <see cref="ArgShape.SizeArg"/>
+    /// says, which the kernel fills with as many as the call returns (epoll_wait's events).</summary>
+    OutArray,
+    /// <summary>An array of <see cref="ArgShape.FixedSize"/>-byte elements, as many as argument <see cref="ArgShape.SizeArg"/>
+    /// says, read and written back whole (poll's pollfds).</summary>
+    InOutArray,
 }
 
 /// <summary>
@@ -57,6 +63,21 @@ public readonly record struct ArgShape(ArgKind Kind, sbyte SizeArg = -1, int Fix
     public static ArgShape IoVecIn(int countArg) => new(ArgKind.IoVecIn, (sbyte)countArg);
     /// <summary>An iovec array to scatter into, with its count in argument <paramref name="countArg"/>.</summary>
     public static ArgShape IoVecOut(int countArg) => new(ArgKind.IoVecOut, (sbyte)countArg);
+
+    /// <summary>An array of <paramref name="elementSize"/>-byte elements the kernel fills, as many as it returns; room for argument <paramref name="countArg"/>.</summary>
+    public static ArgShape OutArray(int countArg, int elementSize) => new(ArgKind.OutArray, (sbyte)countArg, elementSize);
+    /// <summary>An array of <paramref name="elementSize"/>-byte elements, argument <paramref name="countArg"/> of them, read and written back.</summary>
+    public static ArgShape InOutArray(int countArg, int elementSize) => new(ArgKind.InOutArray, (sbyte)countArg, elementSize);
+
+    /// <summary>True for an array of fixed-size elements counted by another argument.</summary>
+    public bool IsArray => Kind is ArgKind.OutArray or ArgKind.InOutArray;
+
+    /// <summary>
+    /// An array's element count, from its count argument's value: a count no kernel would take
+    /// (negative as an int, or past int.MaxValue) is 0 here, so that no buffer is sized by it and
+    /// home's kernel refuses the call as the native one would.
+    /// </summary>
+    public static long ArrayCount(ulong count) => count > int.MaxValue ? 0 : (long)count;
 
     /// <summary>True when the argument points into the caller's memory.</summary>
     public bool IsMemory => Kind is not (ArgKind.Int or ArgKind.Fd);

@@ -79,6 +79,8 @@ public static partial class SyscallTable
             ArgKind.InOut => "inout" + size,
             ArgKind.IoVecIn => "iovec-in" + size,
             ArgKind.IoVecOut => "iovec-out" + size,
+            ArgKind.OutArray => $"out[arg{arg.SizeArg} x {arg.FixedSize}] (as many as returned)",
+            ArgKind.InOutArray => $"inout[arg{arg.SizeArg} x {arg.FixedSize}]",
             _ => arg.Kind.ToString(),
         };
     }

@@ -8,19 +8,19 @@ public static partial class SyscallTable
     // home objects, so they wait inside the deputy.
     private static SyscallEntry[] Events() =>
     [
-        Home(7, "poll", Ptr, Int, Int) with { Note = PollNote },
+        Home(7, "poll", InOutArray(1, PollFdSize), Int, Int),
         Home(23, "select", Int, Ptr, Ptr, Ptr, StructInOut(16)) with { Note = SelectNote },
         Home(213, "epoll_create", Int),
-        Home(232, "epoll_wait", Fd, Ptr, Int, Int) with { Note = EpollNote },
+        Home(232, "epoll_wait", Fd, OutArray(2, EpollEventSize), Int, Int),
         Home(233, "epoll_ctl", Fd, Int, Fd, StructIn(12)),
         Home(270, "pselect6", Int, Ptr, Ptr, Ptr, StructInOut(16), Ptr) with
         {
             Note = SelectNote + "; the last argument points at {sigset pointer, size}",
         },
-        Home(271, "ppoll", Ptr, Int, StructInOut(16), In(4), Int) with { Note = PollNote },
-        Home(281, "epoll_pwait", Fd, Ptr, Int, Int, In(5), Int) with { Note = EpollNote },
+        Home(271, "ppoll", InOutArray(1, PollFdSize), Int, StructInOut(16), In(4), Int),
+        Home(281, "epoll_pwait", Fd, OutArray(2, EpollEventSize), Int, Int, In(5), Int),
         Home(291, "epoll_create1", Int),
-        Home(441, "epoll_pwait2", Fd, Ptr, Int, StructIn(16), In(5), Int) with { Note = EpollNote },
+        Home(441, "epoll_pwait2", Fd, OutArray(2, EpollEventSize), Int, StructIn(16), In(5), Int),
 
         Home(282, "signalfd", Fd, In(2), Int) with { Note = SignalFdNote },
         Home(289, "signalfd4", Fd, In(2), Int, Int) with { Note = SignalFdNote },
@@ -37,9 +37,10 @@ public static partial class SyscallTable
         Home(301, "fanotify_mark", Fd, Int, Int, Fd, Path),
     ];
 
-    private const string PollNote = "struct pollfd[arg1] (8 bytes each) is read and written back: handler";
+    /// <summary>struct pollfd and struct epoll_event (packed on x86-64).</summary>
+    private const int PollFdSize = 8, EpollEventSize = 12;
+
     private const string SelectNote = "fd_sets of arg0 bits are read and written back: handler";
-    private const string EpollNote = "fills up to arg2 epoll_events of 12 bytes: handler";
 
     private const string SignalFdNote =
         "signals sent to the home pid queue at the deputy, so the descriptor reads them there";
