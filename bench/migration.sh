@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench/migration.sh - migration between two agents on 127.0.0.1, next to the limits measured in
 # the same run: a forwarded call's round trip against the loopback TCP round trip, the move of
-# 64 MiB, 256 MiB and 1 GiB processes against the memory and loopback limits, and a compute-bound
-# program moved away against its native run. Called by `./build.sh bench` after checkpoint.sh.
+# 64 MiB, 256 MiB and 1 GiB processes (and of 1 GiB in 4 threads) against the memory and loopback
+# limits, and compute-bound programs (1 and 4 threads) moved away against their native runs.
+# Called by `./build.sh bench` after checkpoint.sh.
 #
 # usage: bench/migration.sh [--quick|--start]  (--quick: fewer calls, 64 MiB only, a shorter compute;
 #                                              --start: only the python3 started away with -r)
@@ -18,8 +19,8 @@ START_ONLY=0
 [[ ${1:-} == --start ]] && START_ONLY=1
 STARTS=7
 CALLS=$((QUICK ? 5000 : 40000))
-SIZES=(64 256 1024)
-((QUICK)) && SIZES=(64)
+SIZES=(64:1 256:1 1024:1 1024:4)   # MiB:threads
+((QUICK)) && SIZES=(64:1 64:4)
 COMPUTE=$((QUICK ? 500000000 : 4500000000))
 
 # Descriptors inherited from whoever started us would follow the process away: close them.
@@ -124,29 +125,31 @@ echo "the same two processes pinned to one CPU: $rtt_pinned us (no cross-CPU wak
 echo
 
 # --- moves ---------------------------------------------------------------------------------
-echo "### Moving a process (memtouch: MIB of touched memory, checked page by page after the move)"
+echo "### Moving a process (memtouch: MIB of touched memory, split between its threads, checked page by page after the move)"
 echo
-echo "| memory | move (migrate, request to reply) | rate | frozen | loopback TCP stream | memcpy limit | fresh-memory limit |"
-echo "|--:|--:|--:|--:|--:|--:|--:|"
+echo "| memory | threads | move (migrate, request to reply) | rate | frozen | loopback TCP stream | memcpy limit | fresh-memory limit |"
+echo "|--:|--:|--:|--:|--:|--:|--:|--:|"
 stream_rtt=$("$work/bin/tcp_pingpong" 200 $((1 << 20)) 2>&1 >/dev/null | awk '/us\/rtt/ { print $2 }')
 stream=$(awk -v us="$stream_rtt" 'BEGIN { printf "%.2f", 2 * 1048576 / (us / 1e6) / 1e9 }')
-for mib in "${SIZES[@]}"; do
-    log "moving $mib MiB"
+for spec in "${SIZES[@]}"; do
+    mib=${spec%:*} threads=${spec#*:}
+    name="mem$mib.$threads"
+    log "moving $mib MiB in $threads thread(s)"
     read -r _ memcpy < <("$work/bin/memlimits" "$mib" | grep memcpy)
     fresh=$("$work/bin/memlimits" "$mib" | awk '/fresh/ { print $2 }')
-    start_held "mem$mib" "$work/bin/memtouch" "$mib"
+    start_held "$name" "$work/bin/memtouch" "$mib" "$threads"
     pid=$started
-    for _ in $(seq 600); do grep -q ready "$work/out.mem$mib" && break; sleep 0.1; done
+    for _ in $(seq 600); do grep -q ready "$work/out.$name" && break; sleep 0.1; done
     t0=$(now)
     reply=$("$BIN/migrate" "$pid" node2)
     t1=$(now)
-    release "mem$mib"
+    release "$name"
     wait "$pid" || true
-    grep -qx ok <(tail -1 "$work/out.mem$mib") || { log "the $mib MiB process printed: $(cat "$work/out.mem$mib" "$work/err.mem$mib")"; exit 1; }
+    grep -qx ok <(tail -1 "$work/out.$name") || { log "the $mib MiB process printed: $(cat "$work/out.$name" "$work/err.$name")"; exit 1; }
     frozen=$(sed -n 's/.*frozen \([0-9]*\) ms.*/\1/p' <<<"$reply")
     secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
     rate=$(awk -v m="$mib" -v s="$secs" 'BEGIN { printf "%.2f", m * 1048576 / s / 1e9 }')
-    printf '| %d MiB | %s s | %s GB/s | %s ms | %s GB/s | %s GB/s | %s GB/s |\n' "$mib" "$secs" "$rate" "$frozen" "$stream" "$memcpy" "$fresh"
+    printf '| %d MiB | %d | %s s | %s GB/s | %s ms | %s GB/s | %s GB/s | %s GB/s |\n' "$mib" "$threads" "$secs" "$rate" "$frozen" "$stream" "$memcpy" "$fresh"
 done
 echo
 echo "Loopback TCP stream: 1 MiB messages each way between two processes. Fresh-memory limit: the"
@@ -155,23 +158,29 @@ echo "pages are); memcpy limit: copying between pages already touched. Target: 1
 echo
 
 # --- remote compute -------------------------------------------------------------------------
-log "compute-bound, native and moved away"
-t0=$(now); native_out=$("$work/bin/compute" "$COMPUTE"); t1=$(now)
-native=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-t0=$(now)
-"$BIN/mosrun" "$work/bin/compute" "$COMPUTE" > "$work/out.compute" &
-pid=$!
-sleep 0.3
-"$BIN/migrate" "$pid" node2 >/dev/null
-wait "$pid"
-t1=$(now)
-away=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-[[ $(cat "$work/out.compute") == "$native_out" ]] || { log "compute printed something else away"; exit 1; }
+# $1: threads. Native, then under mosrun moved to node2 after 0.3 s; one table row.
+compute_row() {
+    local threads=$1 t0 t1 native native_out away pid
+    log "compute-bound, $threads thread(s), native and moved away"
+    t0=$(now); native_out=$("$work/bin/compute" "$COMPUTE" "$threads"); t1=$(now)
+    native=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    t0=$(now)
+    "$BIN/mosrun" "$work/bin/compute" "$COMPUTE" "$threads" > "$work/out.compute" &
+    pid=$!
+    sleep 0.3
+    "$BIN/migrate" "$pid" node2 >/dev/null
+    wait "$pid"
+    t1=$(now)
+    away=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+    [[ $(cat "$work/out.compute") == "$native_out" ]] || { log "compute printed something else away"; exit 1; }
+    printf '| compute %s, %d thread(s) | %s s | %s s | %sx | <= 1.02x |\n' "$COMPUTE" "$threads" "$native" "$away" "$(ratio "$away" "$native")"
+}
 echo "### Compute-bound away"
 echo
 echo "| workload | native | mosrun, moved to node2 after 0.3 s | ratio | target |"
 echo "|:--|--:|--:|--:|:--|"
-printf '| compute %s | %s s | %s s | %sx | <= 1.02x |\n' "$COMPUTE" "$native" "$away" "$(ratio "$away" "$native")"
+compute_row 1
+compute_row 4
 echo
 log "python3 started away ($STARTS runs each)"
 start_away

@@ -73,7 +73,8 @@ public sealed class Balancer : BackgroundService
         if (_options.LocalStay)
             return;
         var placed = processes.Where(p => p.Where is not null).Select(p => new PlacedProcess(p.Pid, p.Where!, p.Memory,
-            now - p.Started, now - p.ArrivedAt, p.AutoMigrate && !p.Moving && p.Movable && p.State is "running" or "away" && p.MayBeBusy(_options.Name))).ToList();
+            now - p.Started, now - p.ArrivedAt, p.AutoMigrate && !p.Moving && p.State is "running" or "away" && p.MayBeBusy(_options.Name),
+            Math.Max(1, p.Threads))).ToList();
         foreach (var move in PlacementPolicy.Balance(nodes, _options.Name, placed, Settings))
             Start(processes.First(p => p.Pid == move.ProcessId), move);
     }

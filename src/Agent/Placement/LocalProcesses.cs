@@ -73,12 +73,8 @@ public sealed class HomeProcess(int pid, string controlSocket, bool autoMigrate,
 
     public long Memory => StatedMemory > 0 ? StatedMemory : MeasuredMemory;
 
-    /// <summary>Its threads when last seen at home. A multi-threaded process cannot move yet
-    /// (docs/migration.md, "Threads"): the balancer leaves it, rather than ask and be refused.</summary>
+    /// <summary>Its threads when last seen at home: its demand, in cores (docs/migration.md, "Threads").</summary>
     public int Threads { get; set; } = 1;
-
-    /// <summary>Whether a move could take it: one thread.</summary>
-    public bool Movable => Threads <= 1;
 
     /// <summary>
     /// The share of a core it used between the last two polls at home; null until measured (or

@@ -21,7 +21,8 @@ public readonly record struct NodeCapacity(string Node, double Speed, int Cores,
 /// <param name="Age">How long it has run: MOSIX expects a process that has run t to run about t more.</param>
 /// <param name="Resident">How long it has been where it is (no move before the minimum residence).</param>
 /// <param name="MayMove">False for mosrun -L, and while a move of it is under way.</param>
-public sealed record PlacedProcess(int Id, string Where, long MemoryBytes, TimeSpan Age, TimeSpan Resident, bool MayMove);
+/// <param name="Threads">Its threads: a 4-thread program is 4 cores of demand, wherever it goes.</param>
+public sealed record PlacedProcess(int Id, string Where, long MemoryBytes, TimeSpan Age, TimeSpan Resident, bool MayMove, int Threads = 1);
 
 /// <summary>A move placement asks for.</summary>
 public readonly record struct Move(int ProcessId, string From, string To, string Reason);

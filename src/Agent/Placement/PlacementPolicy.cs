@@ -67,7 +67,8 @@ public static class PlacementPolicy
                 {
                     if (to.Node == from.Node || (!to.TakesGuests && to.Node != home) || !HasRoom(to, free[to.Node], process.MemoryBytes, settings))
                         continue;
-                    double rateThere = to.RateAt(load[to.Node] + 1);
+                    // Each of its threads is one more runnable there (the rate is per thread, and so is its work here).
+                    double rateThere = to.RateAt(load[to.Node] + process.Threads);
                     // Between two other nodes the process goes through home: two moves.
                     int hops = from.Node != home && to.Node != home ? 2 : 1;
                     double cost = hops * (settings.MoveOverhead.TotalSeconds + process.MemoryBytes / settings.BytesPerSecond);
@@ -100,9 +101,10 @@ public static class PlacementPolicy
                 break;
             moves.Add(move);
             moved.Add(move.ProcessId);
-            long memory = processes.First(p => p.Id == move.ProcessId).MemoryBytes;
-            load[move.From] = Math.Max(0, load[move.From] - 1);
-            load[move.To] += 1;
+            var mover = processes.First(p => p.Id == move.ProcessId);
+            long memory = mover.MemoryBytes;
+            load[move.From] = Math.Max(0, load[move.From] - mover.Threads);
+            load[move.To] += mover.Threads;
             free[move.From] += memory;
             free[move.To] -= memory;
         }

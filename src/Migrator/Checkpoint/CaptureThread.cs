@@ -15,12 +15,13 @@ internal static class CaptureThread
 {
     private const ulong AltStackOffset = 0, RegistrationsOffset = 64;
 
-    public static ThreadImage Read(int pid, Tracee thread)
+    /// <param name="named">The tid the image names it by: its own, or away the home tid it stands for.</param>
+    public static ThreadImage Read(int pid, Tracee thread, int named)
     {
         int tid = thread.Tid;
         var image = new ThreadImage
         {
-            Tid = tid,
+            Tid = named,
             Registers = CaptureProcess.Registers(tid),
             Blocked = ExtendedState.GetSignalMask(tid),
             Name = ReadName(pid, tid),

@@ -21,8 +21,6 @@ internal static class Checkpointability
         if (process?.WhyNotAlone() is { } alone)
             Refuse(alone);
         int threads = Directory.GetDirectories($"/proc/{pid}/task").Length;
-        if (threads > 1 && forMigration)
-            Refuse($"it has {threads} threads (a multi-threaded process can be checkpointed, but not yet moved)");
         // Every thread goes into the image; each must be one the supervisor holds stopped.
         if (process is not null && threads != process.Tasks.Count)
             Refuse($"it has {threads} threads, {process.Tasks.Count} of them traced");

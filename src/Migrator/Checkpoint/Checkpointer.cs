@@ -55,7 +55,10 @@ public static class Checkpointer
         leader.Group is { } group ? [.. group.Tasks.Where(t => t != leader)] : [];
 
     /// <summary>Takes the image into whatever <paramref name="openWriter"/> makes (a migration's: the channel).</summary>
-    public static CheckpointResult Take(Tracee tracee, Func<IImageSink> openWriter, string takenBy, bool forMigration)
+    /// <param name="tidAtHome">A guest's: the home tid each of its threads stands for, which the image
+    /// names it by, so that it comes home into the deputy thread of that tid.</param>
+    public static CheckpointResult Take(Tracee tracee, Func<IImageSink> openWriter, string takenBy, bool forMigration,
+        Func<int, int>? tidAtHome = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int pid = tracee.Tid;
@@ -86,7 +89,7 @@ public static class Checkpointer
         image.Layout = CaptureProcess.Layout(pid, state.Brk);
         // The other threads, each at the same moment (the whole process is held).
         foreach (var thread in OtherThreads(tracee))
-            image.Threads.Add(CaptureThread.Read(pid, thread));
+            image.Threads.Add(CaptureThread.Read(pid, thread, tidAtHome?.Invoke(thread.Tid) ?? thread.Tid));
 
         // 4. Memory: the map again (the injection's scratch area is gone); the layout (all of the
         // image but the page runs) to the writer, then the pages.

@@ -7,9 +7,9 @@ namespace Mosix.Migrator.Migration;
 /// <summary>Forwarded calls and their results, to and from their wire messages (migration.proto).</summary>
 public static class CallCodec
 {
-    public static Call ToWire(ForwardedCall call)
+    public static Call ToWire(ForwardedCall call, int thread = 0)
     {
-        var wire = new Call { Number = call.Number };
+        var wire = new Call { Number = call.Number, Thread = (uint)thread };
         wire.Args.AddRange(call.Args);
         foreach (var buffer in call.Buffers)
         {
@@ -39,9 +39,9 @@ public static class CallCodec
         return new ForwardedCall(wire.Number, [.. wire.Args], buffers);
     }
 
-    public static CallResult ToWire(ForwardedResult result, int interruptedBy)
+    public static CallResult ToWire(ForwardedResult result, int interruptedBy, int thread = 0)
     {
-        var wire = new CallResult { ReturnValue = result.Return, InterruptedBy = (uint)interruptedBy };
+        var wire = new CallResult { ReturnValue = result.Return, InterruptedBy = (uint)interruptedBy, Thread = (uint)thread };
         foreach (var (arg, bytes) in result.Outputs)
             wire.Outputs[(uint)arg] = UnsafeByteOperations.UnsafeWrap(bytes);
         return wire;

@@ -11,10 +11,16 @@ namespace Mosix.Migrator.Migration;
 /// <summary>
 /// The home process of a migrated program, kept as its stand-in (DESIGN.md, process model): it
 /// keeps its pid, parent, descriptors, working directory and terminal; its memory is released but
-/// for memory it shares with other processes, a scratch area and a three-instruction pause loop. Forwarded calls run inside it by
-/// injection; signals sent to it are passed to the incarnation; when the incarnation ends, it ends
-/// the same way.
+/// for memory it shares with other processes, a scratch area per thread and a three-instruction
+/// pause loop. Forwarded calls run inside it by injection; signals sent to it are passed to the
+/// incarnation; when the incarnation ends, it ends the same way.
 /// </summary>
+/// <remarks>
+/// A multi-threaded process keeps all its threads, each parked in the pause loop on a stack of its
+/// own, with its tid: each stands in for the incarnation's thread of the same tid, and runs that
+/// thread's forwarded calls, so that one thread's call blocked at home (a read of the terminal)
+/// never holds up another's (docs/migration.md, "Threads").
+/// </remarks>
 /// <remarks>All members run on the home supervisor's tracer thread, the deputy stopped.</remarks>
 public sealed class Deputy : IDeputyRole
 {
@@ -30,10 +36,33 @@ public sealed class Deputy : IDeputyRole
 
     private ulong _syscall;
 
-    private readonly Action<int> _onSignal;
-    private ulong _scratch, _scratchSize;
+    /// <summary>Gets each signal for the incarnation, and the home tid it was sent to alone (0: the process).</summary>
+    private readonly Action<int, int> _onSignal;
 
-    private Deputy(Action<int> onSignal) => _onSignal = onSignal;
+    private readonly int _pid;
+
+    /// <summary>Each thread's scratch area, by tid: its forwarded calls' buffers, and the stack it pauses on. Tracer thread only.</summary>
+    private readonly Dictionary<int, Scratch> _scratch = [];
+
+    /// <summary>The threads standing in, with their owed interrupts: read by <see cref="Interrupt"/> from any thread.</summary>
+    private volatile (int Tid, OwedSignals Owed)[] _threads = [];
+
+    private sealed class Scratch(ulong address, ulong size)
+    {
+        public ulong Address = address, Size = size;
+    }
+
+    private Deputy(int pid, Action<int, int> onSignal)
+    {
+        _pid = pid;
+        _onSignal = onSignal;
+    }
+
+    /// <summary>Whether <paramref name="tid"/> is one of the threads standing in (a forwarded call may name only those).</summary>
+    public bool HasThread(int tid) => Array.Exists(_threads, t => t.Tid == tid);
+
+    /// <summary>How many threads stand in.</summary>
+    public int ThreadCount => _threads.Length;
 
     public bool Ending { get; private set; }
 
@@ -44,16 +73,13 @@ public sealed class Deputy : IDeputyRole
     /// </summary>
     public const int InterruptSignal = 64;
 
-    /// <summary>The deputy's owed interrupts (its tracee's), reached from the thread that asks for a move.</summary>
-    private OwedSignals? _owed;
-
     /// <summary>Set while the process stands in: only then is there a call to cut short.</summary>
     private volatile bool _standingIn;
 
-    public int SignalArrived(int signal)
+    public int SignalArrived(int signal, int thread)
     {
         // Our own interrupt never gets here: the supervisor absorbs it (OwedSignals).
-        _onSignal(signal);
+        _onSignal(signal, thread);
         return StopsTheJob(signal) ? Libc.SIGSTOP : 0;
     }
 
@@ -66,32 +92,50 @@ public sealed class Deputy : IDeputyRole
     private static bool StopsTheJob(int signal) => signal is Libc.SIGSTOP or Libc.SIGTSTP or Libc.SIGTTIN or Libc.SIGTTOU;
 
     /// <summary>
-    /// Cuts short the forwarded call the deputy may be blocked in (any thread). The signal is owed
-    /// before it is sent, so wherever and whenever it arrives (in the call, in the pause loop, or
-    /// once the process is home and runs its own code again) it is absorbed, never delivered.
+    /// Cuts short the forwarded calls the deputy's threads may be blocked in (from any thread): one
+    /// interrupt to each thread. Each is owed before it is sent, so wherever and whenever it arrives
+    /// (in the call, in the pause loop, or once the process is home and runs its own code again) it
+    /// is absorbed, never delivered.
     /// </summary>
-    public void Interrupt(int pid)
+    public void Interrupt()
     {
-        if (!_standingIn || _owed is not { } owed)
+        if (!_standingIn)
             return; // home already, or going: no forwarded call left to cut short
-        owed.Owe(InterruptSignal);
-        Libc.Kill(pid, InterruptSignal);
+        foreach (var (tid, owed) in _threads)
+        {
+            owed.Owe(InterruptSignal);
+            if (Libc.Tgkill(_pid, tid, InterruptSignal) < 0)
+                owed.TryAbsorb(InterruptSignal); // not sent: not owed
+        }
     }
 
     /// <summary>
     /// Turns a stopped process (its image already taken) into a deputy. Precondition: the tracer
     /// thread, the tracee in an interrupt stop.
     /// </summary>
-    public static Deputy Become(Tracee tracee, Action<int> onSignal)
+    /// <param name="onSignal">Gets each signal for the incarnation, and the home tid it was sent to alone (0: the process).</param>
+    public static Deputy Become(Tracee tracee, Action<int, int> onSignal)
     {
-        var deputy = new Deputy(onSignal);
+        var deputy = new Deputy(tracee.Tid, onSignal);
         deputy.StandIn(tracee);
         return deputy;
     }
 
-    /// <summary>Empties the process but for the pause loop and the scratch area, and points it at the loop.</summary>
+    private static IReadOnlyList<Tracee> ThreadsOf(Tracee leader) =>
+        leader.Group is { Tasks.Count: > 0 } group ? group.Tasks : [leader];
+
+    /// <summary>
+    /// Empties the process but for the pause loop and a scratch area per thread, and points every
+    /// thread at the loop. Precondition: every thread of the process is stopped (held).
+    /// </summary>
     private void StandIn(Tracee tracee)
     {
+        var threads = ThreadsOf(tracee).ToList();
+        foreach (var thread in threads.Where(t => t != tracee))
+        {
+            using var own = RemoteSyscalls.Enter(thread);
+            ForgetMemoryRegistrations(own);
+        }
         ulong code;
         using (var remote = RemoteSyscalls.Enter(tracee))
         {
@@ -108,26 +152,35 @@ public sealed class Deputy : IDeputyRole
             ProcessMemory.TryWrite(tracee.Tid, code, s_pauseLoop);
             remote.Checked(Sys.Mprotect, code, Mman.PageSize, Mman.PROT_READ | Mman.PROT_EXEC);
             _syscall = code + SyscallInLoop;
-            _scratch = remote.Checked(Sys.Mmap, 0, InitialScratch, rw, anonymous, ulong.MaxValue, 0);
-            _scratchSize = InitialScratch;
-            DisarmTimers(remote);
+            _scratch.Clear();
+            foreach (var thread in threads)
+                _scratch[thread.Tid] = new Scratch(remote.Checked(Sys.Mmap, 0, InitialScratch, rw, anonymous, ulong.MaxValue, 0), InitialScratch);
+            DisarmTimers(remote, _scratch[tracee.Tid].Address);
         }
-        var regs = Registers.Get(tracee.Tid);
+        foreach (var thread in threads)
+            Park(thread, code);
+        _threads = [.. threads.Select(t => (t.Tid, t.Owed))];
+        _standingIn = true;
+    }
+
+    /// <summary>Points one thread at the pause loop, on its own stack, every signal let through to be passed on.</summary>
+    private void Park(Tracee thread, ulong code)
+    {
+        var scratch = _scratch[thread.Tid];
+        var regs = Registers.Get(thread.Tid);
         regs.Rip = code;
-        regs.Rsp = _scratch + _scratchSize - 64;
+        regs.Rsp = scratch.Address + scratch.Size - 64;
         regs.OrigRax = ulong.MaxValue; // no call to restart: the loop starts fresh
         regs.Rax = 0;
-        Registers.Set(tracee.Tid, regs);
-        ExtendedState.SetSignalMask(tracee.Tid, 0); // every signal must reach us, to be passed on
-        _owed = tracee.Owed;
-        tracee.Deputy = this;
-        _standingIn = true;
+        Registers.Set(thread.Tid, regs);
+        ExtendedState.SetSignalMask(thread.Tid, 0); // every signal must reach us, to be passed on
+        thread.Deputy = this;
         // A signal that came while the process was being emptied (met by the injected calls) is
         // the incarnation's, like any later one: delivered here, its handler would be unmapped memory.
-        int stashed = tracee.SignalToDeliver;
-        tracee.SignalToDeliver = 0;
-        if (stashed != 0 && !tracee.Owed.TryAbsorb(stashed))
-            tracee.SignalToDeliver = SignalArrived(stashed);
+        int stashed = thread.SignalToDeliver;
+        thread.SignalToDeliver = 0;
+        if (stashed != 0 && !thread.Owed.TryAbsorb(stashed))
+            thread.SignalToDeliver = SignalArrived(stashed, 0);
     }
 
     /// <summary>Runs a forwarded call inside the deputy and returns what its kernel answered.</summary>
@@ -135,23 +188,24 @@ public sealed class Deputy : IDeputyRole
     /// A stay away uses <see cref="Begin"/>.</remarks>
     public ForwardedResult Execute(Tracee tracee, ForwardedCall call)
     {
-        using var remote = Prepare(tracee, call);
+        using var remote = Prepare(tracee, call, out var area);
         ForwardedResult result;
-        using (var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize))
+        using (var scratch = RemoteScratch.Borrow(remote, area.Address, area.Size))
             result = DeputyExecutor.Execute(remote, scratch, call);
         return WithSignals(tracee, result);
     }
 
     /// <summary>
-    /// Starts a forwarded call inside the deputy and returns while it runs: a read of a pipe
-    /// another process of the tree writes, or a wait4 for a child, blocks until the tree's other
-    /// processes act, and the tracer thread must go on serving them meanwhile (docs/supervisor.md).
-    /// <paramref name="done"/> gets what the deputy's kernel answered, on the tracer thread.
+    /// Starts a forwarded call inside the deputy thread <paramref name="tracee"/> and returns while
+    /// it runs: a read of a pipe another process of the tree writes, or a wait4 for a child, blocks
+    /// until the tree's other processes act, and the tracer thread must go on serving them (and the
+    /// other deputy threads) meanwhile (docs/supervisor.md). <paramref name="done"/> gets what the
+    /// deputy's kernel answered, on the tracer thread.
     /// </summary>
     public void Begin(Tracee tracee, ForwardedCall call, Action<ForwardedResult> done, Action<Exception> failed)
     {
-        var remote = Prepare(tracee, call);
-        var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize);
+        var remote = Prepare(tracee, call, out var area);
+        var scratch = RemoteScratch.Borrow(remote, area.Address, area.Size);
         var laidOut = DeputyExecutor.LayOut(scratch, call);
         tracee.InFlight = remote.Begin(call.Number, laidOut.Args,
             ret =>
@@ -167,12 +221,14 @@ public sealed class Deputy : IDeputyRole
             });
     }
 
-    private RemoteSyscalls Prepare(Tracee tracee, ForwardedCall call)
+    private RemoteSyscalls Prepare(Tracee tracee, ForwardedCall call, out Scratch area)
     {
+        if (!_scratch.TryGetValue(tracee.Tid, out area!))
+            throw new InvalidOperationException($"thread {tracee.Tid} does not stand in for the process");
         var remote = RemoteSyscalls.Enter(tracee, _syscall);
         ulong needed = DeputyExecutor.SpaceFor(call);
-        if (needed > _scratchSize)
-            Grow(remote, needed);
+        if (needed > area.Size)
+            Grow(remote, area, needed);
         // A move's interrupt that comes before the call has begun skips it (restarted wherever the
         // process then is): met there and kept for later, it would leave a blocking call deaf to it.
         remote.CancellingSignal = InterruptSignal;
@@ -189,7 +245,7 @@ public sealed class Deputy : IDeputyRole
         tracee.SignalToDeliver = 0;
         if (tracee.Owed.TryAbsorb(signal))
             return result; // a move cut it short: InterruptedBy 0, the call is made again
-        _onSignal(signal);
+        _onSignal(signal, 0);
         if (StopsTheJob(signal))
             tracee.SignalToDeliver = Libc.SIGSTOP; // taken when the deputy goes on: see SignalArrived
         return result with { InterruptedBy = signal };
@@ -207,7 +263,8 @@ public sealed class Deputy : IDeputyRole
     public void ComeHome(Tracee tracee, Action<Tracee> restore)
     {
         _standingIn = false;
-        tracee.Deputy = null;
+        foreach (var thread in ThreadsOf(tracee))
+            thread.Deputy = null;
         try
         {
             restore(tracee);
@@ -232,7 +289,8 @@ public sealed class Deputy : IDeputyRole
             }
             // Default disposition: the signal then does to the deputy what it did to the incarnation.
             var dfl = new byte[32];
-            using var scratch = RemoteScratch.Borrow(remote, _scratch, _scratchSize);
+            var area = _scratch[tracee.Tid];
+            using var scratch = RemoteScratch.Borrow(remote, area.Address, area.Size);
             remote.Syscall(Sys.RtSigaction, (ulong)outcome.Signal, scratch.Put(0, dfl), 0, 8);
         }
         // Sent from outside, not injected: an injected kill's signal would be met at a stop of the
@@ -259,20 +317,21 @@ public sealed class Deputy : IDeputyRole
     /// <summary>
     /// Stops the deputy's interval timers (setitimer, alarm): the incarnation runs its own copies,
     /// restored from the image; left running here, each tick would reach it twice. Coming home
-    /// sets them from the image again. Precondition: the scratch area is fresh (zeros).
+    /// sets them from the image again. Precondition: <paramref name="zeros"/> is a fresh scratch area.
     /// </summary>
-    private void DisarmTimers(RemoteSyscalls remote)
+    private static void DisarmTimers(RemoteSyscalls remote, ulong zeros)
     {
         const ulong ITIMER_REAL = 0, ITIMER_PROF = 2;
         for (ulong which = ITIMER_REAL; which <= ITIMER_PROF; which++)
-            remote.Checked(Sys.Setitimer, which, _scratch, 0);
+            remote.Checked(Sys.Setitimer, which, zeros, 0);
     }
 
-    private void Grow(RemoteSyscalls remote, ulong needed)
+    /// <summary>A bigger scratch area for one thread (the pause loop never touches the stack that pointed into the old one).</summary>
+    private static void Grow(RemoteSyscalls remote, Scratch area, ulong needed)
     {
-        remote.Syscall(Sys.Munmap, _scratch, _scratchSize);
-        _scratchSize = Mman.PageAlignUp(needed);
-        _scratch = remote.Checked(Sys.Mmap, 0, _scratchSize, Mman.PROT_READ | Mman.PROT_WRITE,
+        remote.Syscall(Sys.Munmap, area.Address, area.Size);
+        area.Size = Mman.PageAlignUp(needed);
+        area.Address = remote.Checked(Sys.Mmap, 0, area.Size, Mman.PROT_READ | Mman.PROT_WRITE,
             Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS, ulong.MaxValue, 0);
     }
 }

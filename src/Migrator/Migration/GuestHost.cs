@@ -18,9 +18,11 @@ namespace Mosix.Migrator.Migration;
 /// </summary>
 /// <remarks>
 /// Threads: the caller's thread receives the image and then waits for the end; a reader thread
-/// takes every frame from home; the supervisor's tracer thread runs the incarnation, blocking in
-/// <see cref="WireHomeChannel"/> while a call is at home. If home goes away, the incarnation is
-/// killed: a process never runs on without its home.
+/// takes every frame from home; the supervisor's tracer thread runs the incarnation. A
+/// single-threaded incarnation's tracer blocks in <see cref="WireHomeChannel"/> while its call is
+/// at home; a multi-threaded one's keeps serving the other threads, and each answer is posted
+/// back to it (<see cref="Supervisor.Answer"/>). If home goes away, the incarnation is killed: a
+/// process never runs on without its home.
 /// </remarks>
 public sealed class GuestHost
 {
@@ -104,6 +106,7 @@ public sealed class GuestHost
                 throw new MigrationException("the restorer stub did not start");
             // The image goes into the stub as it arrives, on the tracer thread: pages are written
             // where they belong, once, with no copy of the image on this node.
+            _calls.Answers = _incarnation;
             return _incarnation.WithStopped(_incarnation.RootPid, tracee =>
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -111,8 +114,10 @@ public sealed class GuestHost
                     layout =>
                     {
                         _calls.HomePid = layout.Origin.Pid;
+                        _calls.Threads.Add(tracee.Tid, layout.Origin.Pid);
                         _calls.MemoryAtHome = layout.Mappings.Any(m => m.Kind == MappingKind.HomeShared);
-                    });
+                    },
+                    _incarnation, _calls.Threads);
                 _log.WriteLine($"mosix guest: {image.Mappings.Sum(m => (long)(m.End - m.Start)) >> 20} MiB of mappings received and restored in {clock.Elapsed.TotalMilliseconds:F0} ms");
                 lock (_arrival)
                 {
@@ -150,14 +155,14 @@ public sealed class GuestHost
                 {
                     case MessageKind.CallResult:
                         var wire = frame.Read(CallResult.Parser);
-                        _home.Answer(CallCodec.FromWire(wire) with { InterruptedBy = (int)wire.InterruptedBy });
+                        _home.Answer((int)wire.Thread, CallCodec.FromWire(wire) with { InterruptedBy = (int)wire.InterruptedBy });
                         break;
                     case MessageKind.MappedFileAnswer:
                         _home.Answer(frame.Read(MappedFileAnswer.Parser));
                         break;
                     case MessageKind.ForwardSignal:
-                        int signal = (int)frame.Read(ForwardSignal.Parser).Signal;
-                        _incarnation!.SignalRoot(signal);
+                        var forwarded = frame.Read(ForwardSignal.Parser);
+                        PassOn((int)forwarded.Signal, (int)forwarded.Thread);
                         break;
                     case MessageKind.ComeHome:
                         GoHome(frame.Read(ComeHome.Parser).Reason);
@@ -182,6 +187,15 @@ public sealed class GuestHost
         _homeAnswer?.TrySetResult(new Restored { Ok = false, Message = "home went away" });
         _home.Lose();
         _incarnation!.SignalRoot(Signals.SIGKILL);
+    }
+
+    /// <summary>A signal home got for the process: to it, or to the one thread home's tgkill named.</summary>
+    private void PassOn(int signal, int thread)
+    {
+        if (thread != 0 && _calls!.Threads.LocalOf(thread) is { } local)
+            Sandbox.Interop.ProcessSignals.SendToThread(_incarnation!.RootPid, local, signal);
+        else
+            _incarnation!.SignalRoot(signal);
     }
 
     /// <summary>
@@ -216,18 +230,34 @@ public sealed class GuestHost
         if (Interlocked.Exchange(ref _leaving, 1) == 1)
             return true; // on its way already
         _calls!.Leaving = true;
-        _ = _incarnation!.WithStopped(_incarnation.RootPid, tracee => TakeHome(tracee, reason, forCall));
+        // Calls of other threads may be blocked at home (a read of the terminal): home cuts them
+        // short, and the image is taken once every one has come back.
+        if (_calls.CallsAtHome > 0)
+            Send(MessageKind.Departing, new Departing { Reason = reason });
+        _calls.WhenSettled(() => Leave(reason, forCall));
         return true;
     }
+
+    /// <summary>Every thread held at one moment, its image goes home (<see cref="TakeHome"/>).</summary>
+    private void Leave(string reason, string forCall) =>
+        _ = _incarnation!.WithProcessStopped(_incarnation.RootPid, tracee => TakeHome(tracee, reason, forCall));
 
     /// <summary>On the tracer thread, the incarnation stopped: its image home, then its end here once home has it.</summary>
     private bool TakeHome(Sandbox.Tracing.Tracee tracee, string reason, string forCall)
     {
+        if (_calls!.CallsAtHome > 0)
+        {
+            // A call went home as the move began (its thread had passed the check of Leaving): the
+            // image waits for its answer, or that answer would be lost.
+            _calls.WhenSettled(() => Leave(reason, forCall));
+            return false;
+        }
         _homeAnswer = new TaskCompletionSource<Restored>(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             Send(MessageKind.GoingHome, new GoingHome { Reason = reason, ForCall = forCall });
-            Checkpointer.Take(tracee, () => new StreamedImage(_frames, "the channel home"), $"going home: {reason}", forMigration: true);
+            Checkpointer.Take(tracee, () => new StreamedImage(_frames, "the channel home"), $"going home: {reason}", forMigration: true,
+                tidAtHome: local => _calls.Threads.HomeOf(local) ?? local);
         }
         catch (Exception e) when (e is CheckpointRefusedException or ImageException or Sandbox.Injection.RemoteSyscallException)
         {

@@ -47,6 +47,12 @@ public sealed class RemoteRun
     private string? _imageAtMove;
     private OutputRecorder? _recorder;
 
+    /// <summary>The guest said it is about to send the process home (Departing): no new call is made here.</summary>
+    private volatile bool _departing;
+
+    /// <summary>Why a call could not be run in the deputy (the deputy killed, the tree ended): the stay is over.</summary>
+    private Exception? _callFailure;
+
     private RemoteRun(Supervisor home, int pid, FrameStream frames, string node, Action<string> notice, RestartImages? restart)
     {
         _home = home;
@@ -89,7 +95,8 @@ public sealed class RemoteRun
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            home.WithStopped(pid, tracee =>
+            // Every thread held: the image is one moment of the whole process, and the deputy keeps them all.
+            home.WithProcessStopped(pid, tracee =>
             {
                 run.TakeRestartPoint(tracee);
                 var taken = Checkpointer.Take(tracee, () => new StreamedImage(frames, $"the channel to {node}"), $"migrate to {node}", forMigration: true);
@@ -145,7 +152,7 @@ public sealed class RemoteRun
             request.TrySetResult($"lost {Node}: {e.Message}");
             return request.Task;
         }
-        _deputy?.Interrupt(Pid);
+        _deputy?.Interrupt();
         return request.Task;
     }
 
@@ -172,11 +179,11 @@ public sealed class RemoteRun
         }
     }
 
-    private void PassOn(int signal)
+    private void PassOn(int signal, int thread)
     {
         try
         {
-            _frames.Write(MessageKind.ForwardSignal, new ForwardSignal { Signal = (uint)signal });
+            _frames.Write(MessageKind.ForwardSignal, new ForwardSignal { Signal = (uint)signal, Thread = (uint)thread });
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
@@ -210,10 +217,17 @@ public sealed class RemoteRun
         }
         catch (Sandbox.Tracing.TraceeGoneException)
         {
-            // The deputy was killed (kill -9 of the home pid): the process is gone; closing the
-            // channel ends the incarnation too.
-            Finish(RemoteEnd.Lost, "the process was killed at home");
+            Killed();
             return;
+        }
+        if (Volatile.Read(ref _callFailure) is { } failure && !_end.Task.IsCompleted)
+        {
+            if (failure is Sandbox.Tracing.TraceeGoneException)
+            {
+                Killed();
+                return;
+            }
+            loss = _home.Completion.IsCompleted || !_home.IsMember(Pid) ? "the home process is gone" : failure.Message;
         }
         if (loss is not null && !_end.Task.IsCompleted)
         {
@@ -225,9 +239,17 @@ public sealed class RemoteRun
         }
     }
 
+    /// <summary>The deputy was killed (kill -9 of the home pid): the process is gone; closing the channel ends the incarnation too.</summary>
+    private void Killed() => Finish(RemoteEnd.Lost, "the process was killed at home");
+
     /// <summary>The node is gone with the process: its latest checkpoint comes back to life in the deputy.</summary>
     private bool RestartFrom(string path, string loss)
     {
+        if (_deputy is { ThreadCount: > 1 } deputy)
+        {
+            _notice($"lost the process on {Node} ({loss}); a process of {deputy.ThreadCount} threads cannot yet be restarted at home from its checkpoint {path}");
+            return false;
+        }
         try
         {
             using var image = ImageReader.Open(path);
@@ -264,20 +286,14 @@ public sealed class RemoteRun
         switch (frame.Kind)
         {
             case MessageKind.Call:
-                var call = CallCodec.FromWire(frame.Read(Call.Parser));
-                // A call on a plain file cannot block, so it is made even once a move is asked: the
-                // pieces of a large read or write then all reach the file, as one native call would.
-                // Any other call sent before the guest heard of the move is not made: the deputy's
-                // interrupt may be spent already, and a blocking call would hold the move up for ever.
-                var result = CallBounds.Violation(call) is { } violation
-                    ? Refuse(violation)
-                    : _direct is { } direct && direct.TryExecute(call, out var quick)
-                        ? quick
-                        : Volatile.Read(ref _homeRequest) is not null
-                            ? ForwardedResult.NotMadeForAMove
-                            : _home.RunInFlight<ForwardedResult>(Pid, (tracee, done, failed) => _deputy!.Begin(tracee, call, done, failed));
-                _recorder?.Saw(call, result);
-                _frames.Write(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy));
+                var wire = frame.Read(Call.Parser);
+                Serve(CallCodec.FromWire(wire), (int)wire.Thread);
+                break;
+            case MessageKind.Departing:
+                // The guest sends the process home for a call only home can make: its other threads'
+                // calls blocked here are cut short, and made again once the process is home.
+                _departing = true;
+                _deputy?.Interrupt();
                 break;
             case MessageKind.MappedFileQuery:
                 // Home answers itself, off the tracer thread: the deputy stands still in its pause loop.
@@ -301,6 +317,7 @@ public sealed class RemoteRun
                 ComeHome(frame.Read(GoingHome.Parser).ForCall);
                 break;
             case MessageKind.StayingAway:
+                _departing = false;
                 string why = frame.Read(StayingAway.Parser).Message;
                 Interlocked.Exchange(ref _homeRequest, null)?.TrySetResult(why);
                 break;
@@ -310,6 +327,57 @@ public sealed class RemoteRun
             default:
                 throw new FrameException($"{Node} sent {FrameStream.Describe(frame.Kind)} during the process's stay");
         }
+    }
+
+    /// <summary>
+    /// One forwarded call, made in the deputy thread that stands for the thread that made it
+    /// (<paramref name="thread"/>, a home tid; 0: the leader). This thread does not wait for it:
+    /// another thread's call may come meanwhile, and its answer goes out when the deputy's kernel
+    /// has answered, from the home supervisor's tracer thread.
+    /// </summary>
+    private void Serve(ForwardedCall call, int thread)
+    {
+        if (CallBounds.Violation(call) is { } violation)
+        {
+            Answer(call, Refuse(violation), thread);
+            return;
+        }
+        if (thread != 0 && !_deputy!.HasThread(thread))
+        {
+            Answer(call, Refuse($"thread {thread} is none of the process's"), thread);
+            return;
+        }
+        // A call on a plain file cannot block, so it is made even once a move is asked: the
+        // pieces of a large read or write then all reach the file, as one native call would.
+        if (_direct is { } direct && direct.TryExecute(call, out var quick))
+        {
+            Answer(call, quick, thread);
+            return;
+        }
+        // Any other call sent before the guest heard of the move is not made: the deputy's
+        // interrupt may be spent already, and a blocking call would hold the move up for ever.
+        if (Volatile.Read(ref _homeRequest) is not null || _departing)
+        {
+            Answer(call, ForwardedResult.NotMadeForAMove, thread);
+            return;
+        }
+        _home.BeginInFlight<ForwardedResult>(thread == 0 ? Pid : thread,
+            (tracee, done, failed) => _deputy!.Begin(tracee, call, done, failed),
+            result => Answer(call, result, thread),
+            CallFailed);
+    }
+
+    private void Answer(ForwardedCall call, ForwardedResult result, int thread)
+    {
+        _recorder?.Saw(call, result);
+        TryWrite(MessageKind.CallResult, CallCodec.ToWire(result, result.InterruptedBy, thread));
+    }
+
+    /// <summary>A call could not be run in the deputy: the stay ends, as <see cref="Serve()"/> decides once the channel is closed.</summary>
+    private void CallFailed(Exception e)
+    {
+        Interlocked.CompareExchange(ref _callFailure, e, null);
+        _frames.Dispose();
     }
 
     /// <summary>A call no guest of ours would send (a confused or hostile node): not made, and said once.</summary>
@@ -325,19 +393,26 @@ public sealed class RemoteRun
     /// <summary>The guest sends the process home: its image into the deputy, then it runs here.</summary>
     private void ComeHome(string forCall)
     {
+        bool received = false;
         try
         {
-            // Straight into the deputy as it arrives, on the tracer thread (the deputy stands still meanwhile).
-            _home.RunStopped(Pid, tracee =>
+            // Straight into the deputy as it arrives, on the tracer thread, every deputy thread held:
+            // each thread of the image comes back into the deputy thread of its tid.
+            _home.WithProcessStopped(Pid, tracee =>
             {
-                _deputy!.ComeHome(tracee, t => StreamedImage.ReceiveInto(t, _frames, Node, Restore.RestoreOptions.Migration));
+                received = true;
+                _deputy!.ComeHome(tracee, t => StreamedImage.ReceiveInto(t, _frames, Node, Restore.RestoreOptions.Migration, supervisor: _home));
                 return 0;
-            });
+            }).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is MigrationException or Restore.RestoreException or ImageException or Sandbox.Injection.RemoteSyscallException)
+        catch (Exception e) when (e is MigrationException or Restore.RestoreException or ImageException or Sandbox.Injection.RemoteSyscallException
+            or InvalidOperationException && _home.IsMember(Pid))
         {
+            if (!received)
+                StreamedImage.Drain(_frames); // the deputy could not be held (stopped by the job's shell): the image is dropped
             // The guest stays where it is; so does the process (the deputy stands in again).
             TryWrite(MessageKind.Restored, new Restored { Ok = false, Message = e.Message });
+            _departing = false;
             Interlocked.Exchange(ref _homeRequest, null)?.TrySetResult(e.Message);
             return;
         }

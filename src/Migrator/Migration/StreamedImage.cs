@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using Google.Protobuf;
 using Mosix.Migrator.Images;
 using Mosix.Migrator.Restore;
+using Mosix.Sandbox.Forwarding;
+using Mosix.Sandbox.Supervision;
 using Mosix.Sandbox.Tracing;
 using Mosix.Shim.Wire;
 using Mosix.Shim.Wire.Messages;
@@ -83,14 +85,17 @@ internal sealed class StreamedImage(FrameStream frames, string description) : II
     /// </summary>
     /// <exception cref="MigrationException">The sender gave up, or sent no image.</exception>
     /// <exception cref="RestoreException">The image could not be restored; the tracee is beyond use.</exception>
-    public static ProcessImage ReceiveInto(Tracee tracee, FrameStream frames, string from, RestoreOptions options, Action<ProcessImage>? onLayout = null)
+    /// <param name="supervisor">The tracee's supervisor, which takes in the threads the restore makes.</param>
+    /// <param name="ids">Filled with each thread made and the tid it had in the image.</param>
+    public static ProcessImage ReceiveInto(Tracee tracee, FrameStream frames, string from, RestoreOptions options, Action<ProcessImage>? onLayout = null,
+        Supervisor? supervisor = null, ThreadIds? ids = null)
     {
         var layout = ReadLayout(frames, from);
         bool ended = false;
         try
         {
             onLayout?.Invoke(layout);
-            Restorer.Restore(tracee, layout, pages => ended = ReadPages(frames, from, pages), options);
+            Restorer.Restore(tracee, layout, pages => ended = ReadPages(frames, from, pages), options, supervisor, ids);
         }
         catch
         {
@@ -145,6 +150,20 @@ internal sealed class StreamedImage(FrameStream frames, string description) : II
                 throw new MigrationException($"the image from {from} brought {pages.Written} page bytes, but {announced} were announced");
             return true;
         }
+    }
+
+    /// <summary>Reads and drops an image on <paramref name="frames"/> that will not be restored, so that its sender is not left blocked.</summary>
+    public static void Drain(FrameStream frames)
+    {
+        try
+        {
+            ReadLayout(frames, "the guest");
+        }
+        catch (Exception e) when (e is MigrationException or FrameException or IOException or ObjectDisposedException)
+        {
+            return; // no image came, or the channel is gone
+        }
+        DrainToEnd(frames);
     }
 
     private static void DrainToEnd(FrameStream frames)

@@ -74,7 +74,8 @@ internal sealed class KernelStateRestorer(RemoteSyscalls remote, RemoteScratch s
             remote.Syscall(Sys.Lseek, (ulong)fd, (ulong)position, SEEK_SET); // ESPIPE on a terminal: nothing to seek
     }
 
-    public void SignalsAndThread()
+    /// <param name="keepThreadIds">Away from home: glibc's copy of the tid stays home's (<see cref="RestoreOptions.KeepThreadIds"/>).</param>
+    public void SignalsAndThread(bool keepThreadIds)
     {
         // The image lists only actions that are not the default; the process restored into was
         // started by whoever started us, and may ignore signals (an agent started in the background
@@ -97,7 +98,7 @@ internal sealed class KernelStateRestorer(RemoteSyscalls remote, RemoteScratch s
             remote.Checked(Sys.RtSigaction, (ulong)action.Signo, scratch.Put(0, act), 0, 8);
         }
         RestoreAltStack(remote, scratch, 0, image.Signals.AltStack);
-        RegisterThread(remote, image.Thread, RestoreStage.KernelState);
+        RegisterThread(remote, image.Thread, RestoreStage.KernelState, keepThreadIds);
         remote.Syscall(Sys.Prctl, Mman.PR_SET_NAME, scratch.PutString(0, image.Origin.Comm));
     }
 
@@ -116,13 +117,14 @@ internal sealed class KernelStateRestorer(RemoteSyscalls remote, RemoteScratch s
     /// <summary>
     /// The calling thread's registrations with the kernel: clear_child_tid, the robust futex list, rseq.
     /// glibc keeps the thread's id where clear_child_tid points (struct pthread's tid): the restored
-    /// thread has a new one, and raise() and pthread_kill() read it from there, so it is written there.
+    /// thread has a new one, and raise() and pthread_kill() read it from there, so it is written there;
+    /// unless <paramref name="keepThreadId"/>: away from home the program goes on with home's tids.
     /// </summary>
-    public static void RegisterThread(RemoteSyscalls remote, ThreadState? state, RestoreStage stage)
+    public static void RegisterThread(RemoteSyscalls remote, ThreadState? state, RestoreStage stage, bool keepThreadId)
     {
         state ??= new ThreadState();
         long tid = remote.Syscall(Sys.SetTidAddress, state.ClearChildTid);
-        if (state.ClearChildTid != 0)
+        if (state.ClearChildTid != 0 && !keepThreadId)
             Sandbox.Memory.ProcessMemory.TryWrite(remote.Tracee.Tid, state.ClearChildTid, BitConverter.GetBytes((int)tid));
         if (state.RobustList != 0)
             remote.Checked(Sys.SetRobustList, state.RobustList, state.RobustListLen);

@@ -51,8 +51,13 @@ public sealed class RestoreException(RestoreStage stage, string message, Excepti
 /// maps must be one any user of this node may read (<see cref="Sandbox.Forwarding.NodeCopies.AnybodyMayRead"/>); never this node's
 /// private files.
 /// </param>
+/// <param name="KeepThreadIds">
+/// True for a guest's arrival: its threads keep home's tids in the program's eyes (glibc's copies
+/// are not rewritten; gettid answers home's, <see cref="Sandbox.Forwarding.ThreadIds"/>), so that
+/// coming home, each thread is again the one of that tid.
+/// </param>
 public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, bool ReopenFiles = true, bool SameNode = true,
-    bool ProveMappedFiles = false, bool HostsGuest = false)
+    bool ProveMappedFiles = false, bool HostsGuest = false, bool KeepThreadIds = false)
 {
     public static RestoreOptions Default { get; } = new(new Dictionary<int, string>());
 
@@ -61,5 +66,5 @@ public sealed record RestoreOptions(IReadOnlyDictionary<int, string> Reopen, boo
 
     /// <summary>A guest arriving here (<c>mosix guest</c>): a migration's restore of an image from another node,
     /// its mapped files this node's copies that anybody may read, proven home's.</summary>
-    public static RestoreOptions Guest { get; } = Migration with { ProveMappedFiles = true, HostsGuest = true };
+    public static RestoreOptions Guest { get; } = Migration with { ProveMappedFiles = true, HostsGuest = true, KeepThreadIds = true };
 }

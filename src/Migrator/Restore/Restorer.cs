@@ -19,17 +19,21 @@ public static class Restorer
     public static void Restore(Tracee tracee, ImageReader image, RestoreOptions options, Supervisor? supervisor = null) =>
         Restore(tracee, image.Metadata, pages => pages.FromImage(image), options, supervisor);
 
+
     /// <summary>
     /// Restores an image whose pages come from <paramref name="writePages"/>, called once the
     /// address space is mapped (writable) and before protections are set: a migration's pages as
     /// they arrive (<see cref="PageWriter"/>). <paramref name="metadata"/> needs no page runs.
     /// </summary>
+    /// <param name="ids">Filled with each thread's tid here and its tid in the image (a guest's, whose program sees home's).</param>
     public static void Restore(Tracee tracee, ProcessImage metadata, Action<PageWriter> writePages, RestoreOptions options,
-        Supervisor? supervisor = null)
+        Supervisor? supervisor = null, Sandbox.Forwarding.ThreadIds? ids = null)
     {
         var proven = RestoreValidation.Check(metadata, options);
-        if (metadata.Threads.Count > 0 && supervisor is null)
+        if (ThreadRestorer.ToMake(tracee, metadata) > 0 && supervisor is null)
             throw new RestoreException(RestoreStage.Validate, $"the image has {metadata.Threads.Count + 1} threads, and this restore can make only one");
+        if (ThreadRestorer.Mismatch(tracee, metadata) is { } mismatch)
+            throw new RestoreException(RestoreStage.Validate, mismatch);
         // Away from home the mapped files are this node's copies: the same kernel build is a
         // precondition of the cluster (DESIGN.md); that each copy holds home's bytes is proven by hash.
         var stage = RestoreStage.ClearAddressSpace;
@@ -58,10 +62,10 @@ public static class Restorer
                 if (options.ReopenFiles)
                     kernel.Files(options);
                 stage = RestoreStage.KernelState;
-                kernel.SignalsAndThread();
+                kernel.SignalsAndThread(options.KeepThreadIds);
                 kernel.Timers();
                 stage = RestoreStage.Threads;
-                var threads = new ThreadRestorer(remote, scratch, metadata, supervisor!);
+                var threads = new ThreadRestorer(remote, scratch, metadata, supervisor, options.KeepThreadIds, ids);
                 threads.Create();
                 stage = RestoreStage.Registers;
                 kernel.PendingSignals();

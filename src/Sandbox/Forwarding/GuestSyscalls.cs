@@ -20,6 +20,48 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
     /// <summary>The process's pid at home, which getpid answers away (known once the image is in).</summary>
     public int HomePid { get; set; } = homePid;
 
+    /// <summary>Each thread's tid here and the home tid it stands for, which gettid answers (filled by the restore).</summary>
+    public ThreadIds Threads { get; } = new();
+
+    /// <summary>
+    /// The incarnation's supervisor, which answers a multi-threaded process's calls when they come
+    /// back from home (<see cref="ISyscallHandler.Pending"/>); without it every call waits on the
+    /// tracer thread.
+    /// </summary>
+    public Supervisor? Answers { get; set; }
+
+    private readonly Lock _atHome = new();
+    private int _callsAtHome;
+    private List<Action>? _whenSettled;
+
+    /// <summary>How many calls of the process's threads are at home now, unanswered.</summary>
+    public int CallsAtHome
+    {
+        get
+        {
+            lock (_atHome)
+                return _callsAtHome;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="then"/> once no call is at home (now, if none is; else on the tracer
+    /// thread, as the last answer is taken). A move home waits for that: a call answered after the
+    /// image was taken would be lost, or made twice.
+    /// </summary>
+    public void WhenSettled(Action then)
+    {
+        lock (_atHome)
+        {
+            if (_callsAtHome > 0)
+            {
+                (_whenSettled ??= []).Add(then);
+                return;
+            }
+        }
+        then();
+    }
+
     private const ulong MAP_ANONYMOUS = 0x20;
     private const long ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTART_RESTARTBLOCK = 516;
 
@@ -82,8 +124,12 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
                 SyscallClass.Local when entry.CheckedAway is { } memory && MemoryAtHome
                     && MemoryMap.TouchesMemoryAtHome(tracee.Tid, regs.Arg(memory.AddressArg), memory.Length(regs)) => GoHome(entry),
                 SyscallClass.Local => null,
-                SyscallClass.Virtual when entry.Name is "getpid" or "gettid" => HomePid,
+                SyscallClass.Virtual when entry.Name is "getpid" => HomePid,
+                SyscallClass.Virtual when entry.Name is "gettid" => HomeTid(tracee),
                 SyscallClass.Virtual or SyscallClass.Home => Forward(tracee, regs, entry),
+                // A thread's exit ends its deputy thread too: it is made at home, unless it is the
+                // last thread (the process then ends, and the deputy with it).
+                SyscallClass.BringHome when entry.Name == "exit" && ThreadCount(tracee) <= 1 => null,
                 SyscallClass.Refused => -entry.Errno,
                 _ => GoHome(entry),
             };
@@ -100,11 +146,21 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
 
     private static bool IsFileMapping(SyscallEntry entry, in UserRegs regs) => entry.Name == "mmap" && (regs.Arg(3) & MAP_ANONYMOUS) == 0;
 
+    private static int ThreadCount(Tracee tracee) => tracee.Group?.Tasks.Count ?? 1;
+
+    /// <summary>The home tid the thread stands for: its deputy thread's, which glibc's copies hold too.</summary>
+    private int HomeTid(Tracee tracee) => Threads.HomeOf(tracee.Tid) ?? HomePid;
+
+    /// <summary>The tag of the thread's calls: 0 for a single-threaded process (home runs them in the leader).</summary>
+    private int CallTag(Tracee tracee) => ThreadCount(tracee) > 1 || Threads.Count > 1 ? HomeTid(tracee) : 0;
+
     private long Forward(Tracee tracee, in UserRegs regs, SyscallEntry entry)
     {
+        int thread = CallTag(tracee);
         if (LargeTransfers.Split(tracee.Tid, regs, entry) is { } parts)
         {
-            var moved = LargeTransfers.Forward(home, tracee.Tid, regs, entry, parts);
+            // Piece by piece, waited for here: a large transfer holds up the other threads' calls meanwhile.
+            var moved = LargeTransfers.Forward(home, tracee.Tid, regs, entry, parts, thread);
             return IsInterruption(moved) ? AfterInterruption(tracee, moved.Return, moved.InterruptedBy) : moved.Return;
         }
         bool regular = CallMarshaller.IsRegular(entry);
@@ -113,7 +169,14 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
             : IrregularCalls.Capture(regs, entry) is { } irregular ? IrregularCalls.WithInputs(tracee.Tid, irregular) : null;
         if (call is null)
             return Unservable(entry.Args.Count >= 2 ? $"{entry.Name}(0x{regs.Arg(0):x}, 0x{regs.Arg(1):x}, ...)" : entry.Name);
-        var result = home.Call(call);
+        if (thread != 0 && Answers is { } answers)
+            return Send(tracee.Tid, regs, entry, call, regular, thread, answers);
+        return Complete(tracee, regs, entry, regular, home.Call(call));
+    }
+
+    /// <summary>What a call that came back from home returns, its outputs written into the thread's memory.</summary>
+    private static long Complete(Tracee tracee, in UserRegs regs, SyscallEntry entry, bool regular, ForwardedResult result)
+    {
         if (IsInterruption(result))
             return AfterInterruption(tracee, result.Return, result.InterruptedBy);
         if (regular)
@@ -121,6 +184,53 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
         else
             IrregularCalls.Apply(tracee.Tid, regs, result);
         return result.Return;
+    }
+
+    /// <summary>
+    /// A thread's call sent home without waiting: the thread stays at its stop, and the tracer
+    /// thread goes on serving the others; the answer, when it comes, is written in and the thread
+    /// let go (<see cref="Supervisor.Answer"/>).
+    /// </summary>
+    private long Send(int tid, UserRegs regs, SyscallEntry entry, ForwardedCall call, bool regular, int thread, Supervisor answers)
+    {
+        lock (_atHome)
+            _callsAtHome++;
+        home.Begin(call, thread, result =>
+        {
+            if (!answers.Answer(tid, tracee => Answered(() => CompleteChecked(tracee, regs, entry, regular, result)), () => Answered(() => 0)))
+                Answered(() => 0); // the tree has ended
+        });
+        return ISyscallHandler.Pending;
+    }
+
+    private static long CompleteChecked(Tracee tracee, in UserRegs regs, SyscallEntry entry, bool regular, ForwardedResult result)
+    {
+        try
+        {
+            return Complete(tracee, regs, entry, regular, result);
+        }
+        catch (RemoteFaultException)
+        {
+            return -Errno.EFAULT;
+        }
+        catch (InvalidCallException invalid)
+        {
+            return -invalid.Errno;
+        }
+    }
+
+    /// <summary>One call fewer at home, once its answer is taken; a move waiting for the last goes on.</summary>
+    private long Answered(Func<long> take)
+    {
+        long answer = take();
+        List<Action>? settled = null;
+        lock (_atHome)
+        {
+            if (--_callsAtHome == 0)
+                (settled, _whenSettled) = (_whenSettled, null);
+        }
+        settled?.ForEach(then => then());
+        return answer;
     }
 
     private static bool IsInterruption(ForwardedResult result) => result.Return is <= -ERESTARTSYS and >= -ERESTART_RESTARTBLOCK;

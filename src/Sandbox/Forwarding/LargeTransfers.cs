@@ -64,7 +64,9 @@ internal static class LargeTransfers
     /// Makes the call piece by piece. The result is the first piece's when that one fails (an
     /// error, an interruption for the caller to handle), else the bytes moved in all.
     /// </summary>
-    public static ForwardedResult Forward(IHomeChannel home, int tid, in UserRegs regs, SyscallEntry entry, List<(ulong Address, ulong Length)> parts)
+    /// <param name="thread">The home tid of the thread that makes it (<see cref="IHomeChannel.Call"/>).</param>
+    public static ForwardedResult Forward(IHomeChannel home, int tid, in UserRegs regs, SyscallEntry entry, List<(ulong Address, ulong Length)> parts,
+        int thread = 0)
     {
         bool reading = entry.Args[1].Kind is ArgKind.OutCounted or ArgKind.IoVecOut;
         int position = entry.Transfer!.PositionArg;
@@ -93,7 +95,7 @@ internal static class LargeTransfers
                         return Moved(moved, -Errno.EFAULT);
                     buffer = new CallBuffer(1, BufferDirection.In, bytes, 0);
                 }
-                var result = home.Call(new ForwardedCall(entry.Number, args, [buffer]));
+                var result = home.Call(new ForwardedCall(entry.Number, args, [buffer]), thread);
                 if (result.Return < 0)
                     return moved == 0 ? result : Moved(moved, 0);
                 int done = (int)Math.Min(result.Return, size);

@@ -13,6 +13,9 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int RawKill(int pid, int signo);
 
+    [LibraryImport("libc", EntryPoint = "tgkill", SetLastError = true)]
+    private static partial int RawTgkill(int tgid, int tid, int signo);
+
     [LibraryImport("libc", EntryPoint = "getpid")]
     public static partial int GetPid();
 
@@ -22,6 +25,10 @@ internal static partial class Libc
     /// <summary>kill(2); 0 or -errno.</summary>
     public static int Kill(int pid, int signo) =>
         RawKill(pid, signo) == 0 ? 0 : -Marshal.GetLastSystemError();
+
+    /// <summary>tgkill(2): the signal to one thread of process <paramref name="tgid"/>; 0 or -errno.</summary>
+    public static int Tgkill(int tgid, int tid, int signo) =>
+        RawTgkill(tgid, tid, signo) == 0 ? 0 : -Marshal.GetLastSystemError();
 
     /// <summary>The signal's abbreviation without SIG, as kill -l prints it.</summary>
     public static string SignalName(int signo) => signo switch

@@ -4,4 +4,7 @@ namespace Mosix.Sandbox.Interop;
 public static class ProcessSignals
 {
     public static int Send(int pid, int signal) => Libc.Kill(pid, signal);
+
+    /// <summary>tgkill(2): to thread <paramref name="tid"/> of process <paramref name="pid"/> alone.</summary>
+    public static int SendToThread(int pid, int tid, int signal) => Libc.Tgkill(pid, tid, signal);
 }

@@ -18,8 +18,15 @@ public interface ISyscallHandler
     const long Restart = long.MinValue;
 
     /// <summary>
+    /// The answer that keeps the call: the thread stays at its seccomp stop, the supervisor serves
+    /// the other threads meanwhile, and the handler answers later with
+    /// <see cref="Supervisor.Answer"/> (a multi-threaded guest's call at home).
+    /// </summary>
+    const long Pending = long.MinValue + 1;
+
+    /// <summary>
     /// Null: the call runs natively. A value: the call is skipped and returns it (-errno for a
-    /// failure), or is issued again (<see cref="Restart"/>).
+    /// failure), or is issued again (<see cref="Restart"/>), or is answered later (<see cref="Pending"/>).
     /// </summary>
     long? Handle(Tracee tracee, in UserRegs regs, SyscallEntry? entry, TrapReason reason);
 }
@@ -33,7 +40,9 @@ public interface IDeputyRole
     /// </summary>
     /// <returns>The signal the deputy itself then takes: SIGSTOP for a stop signal (the job stops at
     /// home, where its shell sees it, as the process stops away), else 0.</returns>
-    int SignalArrived(int signal);
+    /// <param name="thread">The deputy thread it was sent to with tgkill or tkill (a thread-directed
+    /// signal, for the incarnation's thread of the same tid), or 0 for the process.</param>
+    int SignalArrived(int signal, int thread);
 
     /// <summary>True once the deputy is to end: signals then take their course.</summary>
     bool Ending { get; }

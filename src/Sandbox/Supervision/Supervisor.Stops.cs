@@ -29,7 +29,7 @@ public sealed partial class Supervisor
         if (tracee.Deputy is { Ending: false } deputy && signal != Libc.SIGTRAP)
         {
             // Not for the deputy's own handlers (its memory is gone): for the incarnation.
-            tracee.SignalToDeliver = deputy.SignalArrived(signal);
+            tracee.SignalToDeliver = deputy.SignalArrived(signal, SentToThread(tracee.Tid) ? tracee.Tid : 0);
             Resume(tracee);
             return;
         }
@@ -46,6 +46,14 @@ public sealed partial class Supervisor
             tracee.LastSignalArrival[signal] = Stopwatch.GetTimestamp();
         tracee.SignalToDeliver = signal;
         Resume(tracee);
+    }
+
+    /// <summary>Whether the signal at this delivery stop was sent to the thread alone (tgkill, tkill: si_code SI_TKILL).</summary>
+    private static unsafe bool SentToThread(int tid)
+    {
+        const int SI_TKILL = -6;
+        byte* siginfo = stackalloc byte[128];
+        return Ptrace.Request(Ptrace.PTRACE_GETSIGINFO, tid, 0, (nint)siginfo) == 0 && *(int*)(siginfo + 8) == SI_TKILL;
     }
 
     /// <summary>The address of the access that faulted, when the kernel raised the signal for one (si_code > 0); null for a signal somebody sent.</summary>
@@ -156,6 +164,8 @@ public sealed partial class Supervisor
             if (tracee.Held)
                 return; // stays stopped until the rest of its process is (Supervisor.ProcessStop)
         }
+        if (tracee.AwaitingAnswer)
+            return; // goes on when its call is answered (Answer)
         Resume(tracee);
     }
 
@@ -201,6 +211,11 @@ public sealed partial class Supervisor
         if (tracee.HeldAtFault)
         {
             RunHeldWork(tracee); // stopped already: no interrupt needed
+            return;
+        }
+        if (tracee.AwaitingAnswer)
+        {
+            RunPendingStops(tracee); // stopped already, at its kept call
             return;
         }
         if (tracee.InFlight is not null)

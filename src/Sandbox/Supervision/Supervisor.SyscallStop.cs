@@ -26,21 +26,15 @@ public sealed partial class Supervisor
             string? call = Log?.Describe(tracee.Tid, regs, reason);
             if (handler.Handle(tracee, regs, entry, reason) is { } answer)
             {
-                // Skip the call (number -1) and make its result the answer (seccomp(2), SECCOMP_RET_TRACE);
-                // or, to restart it, leave the number in rax and step back over the 2-byte syscall instruction.
-                if (answer == ISyscallHandler.Restart)
+                if (answer == ISyscallHandler.Pending)
                 {
-                    regs.Rax = regs.OrigRax;
-                    regs.Rip -= 2;
+                    // Stays at this stop until the handler answers; work asked of it meanwhile runs here.
+                    tracee.AwaitingAnswer = true;
+                    tracee.CallInFlight = call;
+                    RunPendingStops(tracee);
+                    return;
                 }
-                else
-                {
-                    regs.Rax = (unchecked((ulong)answer));
-                }
-                regs.OrigRax = ulong.MaxValue;
-                Registers.TrySet(tracee.Tid, regs);
-                if (call is not null)
-                    Log!.Complete(call + (answer == ISyscallHandler.Restart ? " [again]" : " [home]"), answer == ISyscallHandler.Restart ? 0 : answer);
+                SetAnswer(tracee, regs, answer, call);
                 Resume(tracee);
                 return;
             }
@@ -56,6 +50,53 @@ public sealed partial class Supervisor
         }
         Resume(tracee);
     }
+
+    /// <summary>
+    /// Skips the call at a seccomp stop (number -1) and makes its result the answer (seccomp(2),
+    /// SECCOMP_RET_TRACE); or, to restart it, leaves the number in rax and steps back over the
+    /// 2-byte syscall instruction.
+    /// </summary>
+    private void SetAnswer(Tracee tracee, UserRegs regs, long answer, string? call)
+    {
+        if (answer == ISyscallHandler.Restart)
+        {
+            regs.Rax = regs.OrigRax;
+            regs.Rip -= 2;
+        }
+        else
+        {
+            regs.Rax = unchecked((ulong)answer);
+        }
+        regs.OrigRax = ulong.MaxValue;
+        Registers.TrySet(tracee.Tid, regs);
+        if (call is not null)
+            Log!.Complete(call + (answer == ISyscallHandler.Restart ? " [again]" : " [home]"), answer == ISyscallHandler.Restart ? 0 : answer);
+    }
+
+    /// <summary>
+    /// Answers a call its handler kept (<see cref="ISyscallHandler.Pending"/>), from any thread:
+    /// on the tracer thread, <paramref name="complete"/> writes what the call returns into the
+    /// thread's memory and gives its result (or <see cref="ISyscallHandler.Restart"/>), and the
+    /// thread goes on (or stays held with its process, if a checkpoint holds it now).
+    /// </summary>
+    /// <param name="gone">Called instead, on the tracer thread, if the thread was killed meanwhile.</param>
+    /// <returns>False if the tree has ended (neither is called).</returns>
+    public bool Answer(int tid, Func<Tracee, long> complete, Action gone) => Tracer.Post(() =>
+    {
+        UserRegs regs = default;
+        if (!_tracees.TryGetValue(tid, out var tracee) || !tracee.AwaitingAnswer || !Registers.TryGet(tid, ref regs))
+        {
+            gone(); // killed meanwhile: its exit is reported, or was
+            return;
+        }
+        long answer = complete(tracee);
+        tracee.AwaitingAnswer = false;
+        string? call = tracee.CallInFlight;
+        tracee.CallInFlight = null;
+        SetAnswer(tracee, regs, answer, call);
+        if (!tracee.Held)
+            RunPendingStops(tracee);
+    });
 
     private void OnSyscallExitStop(Tracee tracee)
     {

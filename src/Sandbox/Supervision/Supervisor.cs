@@ -104,15 +104,39 @@ public sealed partial class Supervisor
         var done = new ManualResetEventSlim(false, spinCount: 0);
         T value = default!;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? error = null;
+        BeginInFlight<T>(tid, begin,
+            result =>
+            {
+                value = result;
+                done.Set();
+            },
+            e =>
+            {
+                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                done.Set();
+            });
+        done.Wait();
+        error?.Throw();
+        return value;
+    }
+
+    /// <summary>
+    /// <see cref="RunInFlight{T}"/> without the wait: returns at once, and exactly one of
+    /// <paramref name="done"/> or <paramref name="failed"/> is called later, on the tracer thread
+    /// (or at once, on this one, if the process has exited). For a caller with several calls in
+    /// flight at once: the deputy threads of a multi-threaded process.
+    /// </summary>
+    public void BeginInFlight<T>(int tid, Action<Tracee, Action<T>, Action<Exception>> begin, Action<T> done, Action<Exception> failed)
+    {
         int finished = 0;
         void Finish(T result, Exception? e)
         {
             if (Interlocked.Exchange(ref finished, 1) == 1)
                 return;
-            value = result;
-            if (e is not null)
-                error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
-            done.Set();
+            if (e is null)
+                done(result);
+            else
+                failed(e);
         }
         bool posted = Tracer.Post(() => RequestInterrupt(tid, new PendingStop(
             tracee =>
@@ -126,10 +150,7 @@ public sealed partial class Supervisor
             },
             e => Finish(default!, e))));
         if (!posted)
-            throw new InvalidOperationException($"process {tid} has exited");
-        done.Wait();
-        error?.Throw();
-        return value;
+            Finish(default!, new InvalidOperationException($"process {tid} has exited"));
     }
 
     /// <summary>Sends <paramref name="signal"/> to the root process (kill(2), from any thread).</summary>

@@ -9,14 +9,14 @@ public static partial class SyscallTable
     // the caller stay with the incarnation.
     private static SyscallEntry[] Processes() =>
     [
-        BringHome(56, "clone", "a child or thread needs a home pid and its parent's descriptors; "
-            + "threads too, for now", Int, Ptr, Ptr, Ptr, Int),
+        BringHome(56, "clone", "a child or thread needs a home pid (a thread: a deputy thread with a home tid) "
+            + "and its parent's descriptors", Int, Ptr, Ptr, Ptr, Int),
         BringHome(57, "fork", ForkNote),
         BringHome(58, "vfork", ForkNote),
         BringHome(435, "clone3", ForkNote, Ptr, Int),
         BringHome(59, "execve", ExecNote, Path, Ptr, Ptr),
         BringHome(322, "execveat", ExecNote, Fd, Path, Ptr, Ptr, Int),
-        Local(60, "exit", Int),
+        BringHome(60, "exit", "a thread's exit ends its deputy thread too; the last thread's runs where it is", Int),
         Local(231, "exit_group", Int) with
         {
             Note = "the supervisor turns the incarnation's exit into the deputy's, for the home parent",

@@ -57,6 +57,12 @@ public sealed class Tracee
     internal bool HeldAtFault { get; set; }
 
     /// <summary>
+    /// At a seccomp stop whose call its handler answers later (<see cref="Supervision.ISyscallHandler.Pending"/>):
+    /// stopped already, so work asked of it runs at once, and it is never resumed until answered.
+    /// </summary>
+    internal bool AwaitingAnswer { get; set; }
+
+    /// <summary>
     /// Kept stopped after its interrupt stop's work ran, until the rest of its process is stopped
     /// too and the work on the whole process is done (<see cref="Supervision.Supervisor.WithProcessStopped{T}"/>).
     /// </summary>

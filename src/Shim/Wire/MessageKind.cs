@@ -118,4 +118,7 @@ public enum MessageKind : ushort
 
     /// <summary>Home to guest: the file's path, size and SHA-256, or that it is none home will describe.</summary>
     MappedFileAnswer = 223,
+
+    /// <summary>Guest to home: the process is about to go home; calls blocked at home are cut short.</summary>
+    Departing = 224,
 }

@@ -268,7 +268,7 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     public void XzWithTwoThreads_ChkexitMidFile_ThenRestart_WritesTheNativeFile()
     {
         string[] argv = ["/usr/bin/xz", "-T2", "-6", "--block-size=256KiB", "-k", "input.txt"];
-        WriteCompressibleInput(Path.Combine(Scratch.Work, "input.txt"), 3 << 20);
+        Inputs.WriteCompressible(Path.Combine(Scratch.Work, "input.txt"), 3 << 20);
         CommandResult native = Runner.RunNative(argv);
         Assert.That(native.ExactStatus, Is.EqualTo(ExitStatus.Exited(0)), native.Describe("native xz"));
         byte[] expected = Runner.ReadWorkFile("input.txt.xz")!;
@@ -301,19 +301,6 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     }
 
     /// <summary>Text that compresses slowly enough to be caught mid-file: words drawn from a fixed vocabulary by a seeded generator.</summary>
-    private static void WriteCompressibleInput(string path, int bytes)
-    {
-        var random = new Random(7);
-        var words = Enumerable.Range(0, 5000).Select(_ => new string(Enumerable.Range(0, random.Next(2, 10)).Select(_ => (char)('a' + random.Next(10))).ToArray())).ToArray();
-        using var writer = new StreamWriter(path);
-        for (int written = 0; written < bytes;)
-        {
-            string line = string.Join(' ', Enumerable.Range(0, 8).Select(_ => words[random.Next(words.Length)]));
-            writer.WriteLine(line);
-            written += line.Length + 1;
-        }
-    }
-
     /// <summary>
     /// An image in format 1 (before threads) still restarts: a single-threaded image is what format 1 wrote, so
     /// the test takes one and makes it format 1 (header version, checksum), as an older Mosix would have written it.

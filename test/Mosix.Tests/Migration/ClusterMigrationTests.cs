@@ -189,6 +189,26 @@ public sealed class ClusterMigrationTests
         });
     }
 
+    /// <summary>poll, ppoll, epoll_wait and epoll_pwait away wait at home, on home's descriptors, and answer as natively.</summary>
+    [Test]
+    public void PollAndEpollAwayWaitAtHomeAndAnswerAsNatively()
+    {
+        string[] program = [RepoPaths.TestProgram("waiting_calls")];
+        var native = CommandRunner.Run(program, Options() with { Stdin = "go\n"u8.ToArray() });
+        Assert.That(native.StdoutText, Does.Contain("epoll_pwait, room for 8: 2 "), native.Describe("waiting_calls, natively (the oracle)"));
+        using var run = Mosrun(program);
+        run.WaitForStdout("ready");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        run.WriteStdin("go\n");
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.Describe("mosrun waiting_calls, moved to node2"));
+            Assert.That(result.StderrText, Is.Empty);
+            Assert.That(result.ExitCode, Is.Zero);
+        });
+    }
+
     [Test]
     public void AMoveToAnUnknownNodeLeavesTheProcessRunningAtHome()
     {

@@ -136,7 +136,7 @@ public sealed class LocalMigrationTests
             await home.WithStopped(home.RootPid, tracee =>
             {
                 Checkpointer.Take(tracee, image, "test: away", forMigration: true);
-                _deputy = Deputy.Become(tracee, _ => { });
+                _deputy = Deputy.Become(tracee, (_, _) => { });
                 return 0;
             }).WaitAsync(Patience);
 
@@ -195,7 +195,7 @@ public sealed class LocalMigrationTests
     /// <summary>The way home without a network: each call runs in the deputy on the home tracer thread.</summary>
     private sealed class InProcessHomeChannel(Supervisor home, Deputy deputy) : IHomeChannel
     {
-        public ForwardedResult Call(ForwardedCall call) =>
+        public ForwardedResult Call(ForwardedCall call, int thread = 0) =>
             home.WithStopped(home.RootPid, tracee => deputy.Execute(tracee, call)).GetAwaiter().GetResult();
     }
 }

@@ -105,6 +105,26 @@ public sealed class UnprivilegedMigrationTests
         });
     }
 
+    /// <summary>Five threads at barriers, a mutex and a timed condition wait, moved and brought back by an unprivileged user.</summary>
+    [Test]
+    public void AMultiThreadedProgramMovedAwayAndBackAsAnUnprivilegedUserEndsAsItsNativeRun()
+    {
+        string[] program = [RepoPaths.TestProgram("ckpt_pthreads")];
+        var native = CommandRunner.Run(program, Options());
+        using var run = CommandRunner.Start([AgentCluster.Bin("mosrun"), .. program], Options() with { KeepStdinOpen = true });
+        run.WaitForStdout("ckpt_pthreads: step 5 ");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        Thread.Sleep(300);
+        Assert.That(Migrate(run, "home"), Does.StartWith("back home from node2"));
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(native.StdoutText, Does.Contain("ckpt_pthreads: done, total "));
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+            Assert.That(result.ExitCode, Is.EqualTo(native.ExitCode));
+        });
+    }
+
     [Test]
     public void AfterTheNodeIsLostTheRestartAsAnUnprivilegedUserDeliversNoLineTwice()
     {

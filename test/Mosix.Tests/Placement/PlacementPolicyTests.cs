@@ -13,8 +13,30 @@ public sealed class PlacementPolicyTests
     private static NodeCapacity Node(string name, double speed, double load, int cores = 1, long free = 8 * GiB, bool takesGuests = true) =>
         new(name, speed, cores, load, free, 16 * GiB, takesGuests);
 
-    private static PlacedProcess Process(int id, string where, double ageSeconds = 10, double residentSeconds = 60, long memory = 64 << 20, bool mayMove = true) =>
-        new(id, where, memory, TimeSpan.FromSeconds(ageSeconds), TimeSpan.FromSeconds(residentSeconds), mayMove);
+    private static PlacedProcess Process(int id, string where, double ageSeconds = 10, double residentSeconds = 60, long memory = 64 << 20, bool mayMove = true,
+        int threads = 1) =>
+        new(id, where, memory, TimeSpan.FromSeconds(ageSeconds), TimeSpan.FromSeconds(residentSeconds), mayMove, threads);
+
+    /// <summary>
+    /// A 4-thread program is 4 cores of demand: it leaves a busy home for a node with 4 idle cores,
+    /// but not for one with 2 idle cores of 4 (its threads would share them: no better than home),
+    /// where a single-threaded program would go.
+    /// </summary>
+    [Test]
+    public void AMultiThreadedProcessGoesOnlyWhereAllItsThreadsFit()
+    {
+        var home = Node("home", 1.0, 6.0, cores: 4);
+        var halfBusy = Node("half-busy", 1.0, 2.0, cores: 4);
+        var idle = Node("idle", 1.0, 0.0, cores: 4);
+        Assert.Multiple(() =>
+        {
+            Assert.That(PlacementPolicy.Balance([home, halfBusy], "home", [Process(1, "home", threads: 4)], s_settings), Is.Empty,
+                "4 threads on 2 free cores of 4 get no more than at home");
+            Assert.That(PlacementPolicy.Balance([home, halfBusy], "home", [Process(1, "home")], s_settings).Select(m => m.To), Is.EqualTo(new[] { "half-busy" }),
+                "one thread gets a whole core there");
+            Assert.That(PlacementPolicy.Balance([home, halfBusy, idle], "home", [Process(1, "home", threads: 4)], s_settings).Select(m => m.To), Is.EqualTo(new[] { "idle" }));
+        });
+    }
 
     [Test]
     public void ANewProcessGoesWhereItGetsTheMostOfACore()
