@@ -5,7 +5,11 @@
  *
  * At the end, main signals each worker with pthread_kill: glibc finds the thread by the tid it keeps in struct
  * pthread, which a restore must have rewritten, and the worker's handler must be the one that answers. Then every
- * thread is joined (the kernel's clear_child_tid wake-up, which a restore must have registered again). */
+ * thread is joined (the kernel's clear_child_tid wake-up, which a restore must have registered again).
+ *
+ * A signal sent to one thread stays pending through the whole run: main sends SIGUSR2 to the waiter, which blocks
+ * it until it ends (a restore must queue it to that thread again, as tgkill queued it), and its handler must run
+ * in the waiter. */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
@@ -25,6 +29,14 @@ static int stop_waiting;
 static volatile sig_atomic_t answered[WORKERS];
 static __thread unsigned long long mine;   /* per-thread: lives at the thread's fs base */
 static __thread int my_index = -1;
+static __thread int is_waiter;
+static volatile sig_atomic_t usr2_in_waiter = -1;
+
+static void on_usr2(int sig)
+{
+    (void)sig;
+    usr2_in_waiter = is_waiter;
+}
 
 static void on_usr1(int sig)
 {
@@ -53,6 +65,7 @@ static void *worker(void *arg)
 static void *waiter(void *arg)
 {
     (void)arg;
+    is_waiter = 1;
     long timeouts = 0;
     pthread_mutex_lock(&lock);
     while (!stop_waiting) {
@@ -64,6 +77,10 @@ static void *waiter(void *arg)
             timeouts++;
     }
     pthread_mutex_unlock(&lock);
+    sigset_t usr2;
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    pthread_sigmask(SIG_UNBLOCK, &usr2, NULL); /* the pending SIGUSR2 is taken here, in this thread */
     return (void *)timeouts;
 }
 
@@ -74,6 +91,12 @@ int main(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_usr1;
     sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_usr2;
+    sigaction(SIGUSR2, &sa, NULL);
+    sigset_t usr2;
+    sigemptyset(&usr2);
+    sigaddset(&usr2, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, &usr2, NULL); /* every thread starts with it blocked */
     pthread_barrier_init(&start_line, NULL, WORKERS + 1);
     pthread_barrier_init(&finish_line, NULL, WORKERS + 1);
 
@@ -82,6 +105,7 @@ int main(void)
         if (pthread_create(&workers[i], NULL, worker, (void *)i) != 0) { fprintf(stderr, "ckpt_pthreads: pthread_create failed\n"); return 1; }
     }
     if (pthread_create(&waiting, NULL, waiter, NULL) != 0) { fprintf(stderr, "ckpt_pthreads: pthread_create failed\n"); return 1; }
+    pthread_kill(waiting, SIGUSR2); /* pending on the waiter alone until it ends */
 
     for (int step = 1; step <= STEPS; step++) {
         pthread_barrier_wait(&start_line);
@@ -110,6 +134,7 @@ int main(void)
     pthread_cond_signal(&never);
     pthread_mutex_unlock(&lock);
     pthread_join(waiting, NULL);
-    printf("ckpt_pthreads: done, total %llu, signalled %d workers, joined %d threads\n", total, WORKERS, WORKERS + 1);
+    printf("ckpt_pthreads: done, total %llu, signalled %d workers, joined %d threads, the waiter's own SIGUSR2 taken %s\n",
+           total, WORKERS, WORKERS + 1, usr2_in_waiter == 1 ? "by the waiter" : usr2_in_waiter == 0 ? "by another thread" : "by none");
     return 0;
 }

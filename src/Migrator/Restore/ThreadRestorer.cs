@@ -85,17 +85,22 @@ internal sealed class ThreadRestorer(RemoteSyscalls leader, RemoteScratch scratc
         return metadata.Threads.Count(t => !staying.Contains(t.Tid));
     }
 
-    /// <summary>The signals sent to each thread alone, queued to its successor (still blocked there).</summary>
+    /// <summary>
+    /// The signals sent to each thread alone, queued to its successor (still blocked there) by the
+    /// successor itself: the kernel lets a thread queue a siginfo that claims a kill or tgkill
+    /// (si_code >= 0, SI_TKILL: Go's preemption signal) only to itself.
+    /// </summary>
     public void PendingSignals()
     {
         int pid = leader.Tracee.Tid;
-        foreach (var (made, thread) in _made)
+        foreach (var (made, thread) in _made.Where(m => m.Image.Pending.Count > 0))
         {
+            using var remote = RemoteSyscalls.Enter(made);
             foreach (var pending in thread.Pending)
             {
                 byte[] info = pending.Siginfo.ToByteArray();
                 ulong signo = (ulong)BitConverter.ToInt32(info);
-                leader.Checked(Sys.RtTgsigqueueinfo, (ulong)pid, (ulong)made.Tid, signo, scratch.Put(SiginfoOffset, info));
+                remote.Checked(Sys.RtTgsigqueueinfo, (ulong)pid, (ulong)made.Tid, signo, scratch.Put(SiginfoOffset, info));
             }
         }
     }
