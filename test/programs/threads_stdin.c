@@ -2,7 +2,8 @@
  * reads ("read: ..."), and the main thread computes in 40 steps, printing each step's digest. At
  * the end the main thread joins the reader, which ends at end of input, and says how many lines
  * came. Away from home, the reader's read waits at home while the computing thread runs and
- * prints: neither holds up the other. */
+ * prints: neither holds up the other. With the argument "leave", the main thread ends the process
+ * instead (exit_group) while the reader is still blocked in its read. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static void *reader(void *arg)
     return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     pthread_t thread;
     if (pthread_create(&thread, NULL, reader, NULL) != 0)
@@ -48,6 +49,11 @@ int main(void)
         printf("compute: step %d digest %llx\n", step, x >> 16);
         fflush(stdout);
         nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+    }
+    if (argc > 1 && strcmp(argv[1], "leave") == 0) {
+        printf("threads_stdin: done, leaving the reader in its read\n");
+        fflush(stdout);
+        return 3;
     }
     pthread_join(thread, NULL);
     printf("threads_stdin: done, %d lines read\n", lines);

@@ -280,13 +280,17 @@ public sealed class Deputy : IDeputyRole
     public void End(Tracee tracee, ExitOutcome outcome)
     {
         Ending = true;
+        if (outcome.Signal == 0)
+        {
+            // Started, not waited for here: exit_group ends the other deputy threads too, and each
+            // one's exit stop must reach the loop, which lets it finish, before the leader's own end
+            // can be reported (a leader's exit waits for its threads).
+            var exiting = RemoteSyscalls.Enter(tracee);
+            tracee.InFlight = exiting.Begin(Sys.ExitGroup, [(ulong)outcome.ExitCode], _ => exiting.Dispose(), _ => exiting.Dispose());
+            return;
+        }
         using (var remote = RemoteSyscalls.Enter(tracee))
         {
-            if (outcome.Signal == 0)
-            {
-                remote.Syscall(Sys.ExitGroup, (ulong)outcome.ExitCode);
-                return;
-            }
             // Default disposition: the signal then does to the deputy what it did to the incarnation.
             var dfl = new byte[32];
             var area = _scratch[tracee.Tid];

@@ -309,6 +309,9 @@ public sealed class RemoteRun
             case MessageKind.GuestExit:
                 var exit = frame.Read(GuestExit.Parser);
                 var outcome = new ExitOutcome(exit.ExitCode, (int)exit.Signal, exit.CoreDumped, 0);
+                // Another thread's call may still be blocked here (a read of the terminal): cut short,
+                // or the deputy could not be stopped to end it.
+                _deputy!.Interrupt();
                 // The deputy exits under the injection: the task faults or never finishes; either way it ends.
                 _ = _home.WithStopped(Pid, tracee => { _deputy!.End(tracee, outcome); return 0; });
                 Finish(RemoteEnd.Ended, "the process ended");

@@ -145,6 +145,25 @@ public sealed class ThreadMigrationTests
         });
     }
 
+    /// <summary>exit_group from one thread while another's read waits at home: the read is cut short, and the process ends as natively.</summary>
+    [Test]
+    public void AProcessEndingWhileAThreadWaitsForStdinAtHomeEndsAsNatively()
+    {
+        string[] program = [RepoPaths.TestProgram("threads_stdin"), "leave"];
+        var native = CommandRunner.Run(program, Options()); // stdin at its end: the reader has nothing to print either way
+        using var run = Mosrun(program);
+        run.WaitForStdout("compute: step 3 ");
+        Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
+        var result = run.WaitForExit();
+        Assert.Multiple(() =>
+        {
+            Assert.That(native.StdoutText, Does.EndWith("leaving the reader in its read\n"), native.Describe("native run"));
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText));
+            Assert.That(result.ExitCode, Is.EqualTo(3));
+            Assert.That(result.StderrText, Is.Empty);
+        });
+    }
+
     private static int ComputeLines(RunningCommand run) =>
         Lines(System.Text.Encoding.UTF8.GetString(run.StdoutSoFar), "compute: ").Length;
 
