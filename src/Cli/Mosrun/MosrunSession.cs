@@ -12,6 +12,9 @@ namespace Mosix.Cli.Mosrun;
 /// </summary>
 internal sealed class MosrunSession : IDisposable
 {
+    /// <summary>How long chkstop waits for the program's threads to stop before mosrun stops anyway.</summary>
+    private static readonly TimeSpan QuietStopPatience = TimeSpan.FromSeconds(10);
+
     private readonly Supervisor _supervisor;
     private readonly CheckpointNames _names;
     private readonly ControlEndpoint? _endpoint;
@@ -185,7 +188,7 @@ internal sealed class MosrunSession : IDisposable
         }
         process.Settle();
         if (process == _tree.Root)
-            _supervisor.StopRootQuietly();
+            _ = _supervisor.StopRootQuietly(); // mosrun goes on: nothing waits for the stop
         else
             _supervisor.Signal(process.Pid, Signals.SIGSTOP);
         return new ControlLine.Reply(true, "frozen at home; 'migrate PID continue' resumes it");
@@ -230,10 +233,15 @@ internal sealed class MosrunSession : IDisposable
                 }
                 else if (then == CheckpointAction.Stop && root)
                 {
-                    // The program stops now; mosrun stops along once migrate has its answer.
-                    _supervisor.StopRootQuietly();
+                    // The program stops now; mosrun stops along once migrate has its answer, and once
+                    // every thread of the program is stopped (the tracer lets the stop happen).
+                    var stopped = _supervisor.StopRootQuietly();
                     if (_endpoint is not null)
-                        _endpoint.AfterReply = () => ProcessSetup.StopSelf(Signals.SIGSTOP);
+                        _endpoint.AfterReply = () =>
+                        {
+                            stopped.Wait(QuietStopPatience);
+                            ProcessSetup.StopSelf(Signals.SIGSTOP);
+                        };
                 }
                 else if (then == CheckpointAction.Stop)
                 {

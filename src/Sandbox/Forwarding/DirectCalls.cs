@@ -16,7 +16,8 @@ namespace Mosix.Sandbox.Forwarding;
 /// Anything else (pipes, sockets, terminals, locks: where the calling process matters, or a call
 /// may block) goes the long way, injected into the deputy. So does a plain-file call whose answer
 /// would have signalled the caller (EFBIG: SIGXFSZ), after it failed here with no effect.
-/// The deputy must not run meanwhile (it stands in its pause loop; calls come one at a time).
+/// The deputy stands in its pause loop meanwhile; another of its threads may be in a call injected
+/// for its own thread away, as two threads' calls on one file run at once natively.
 /// </remarks>
 public sealed class DirectCalls(SafeFileHandle deputy) : IDisposable
 {

@@ -123,6 +123,8 @@ public sealed partial class Supervisor
                     StopAlongWith(status.StopSignal);
                 _quietStop = false;
             }
+            if (tracee.Group is { } group && group.Tasks.Any(t => t.IsRoot))
+                SettleQuietStop(group);
             return;
         }
         tracee.InGroupStop = false;

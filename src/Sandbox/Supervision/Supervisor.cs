@@ -172,15 +172,38 @@ public sealed partial class Supervisor
 
     /// <summary>
     /// Stops the root with SIGSTOP without mosrun stopping along at once (a checkpoint's reply must
-    /// go out first); the caller stops mosrun itself afterwards with <see cref="ProcessSetup.StopSelf"/>.
+    /// go out first); the caller stops mosrun itself afterwards with <see cref="ProcessSetup.StopSelf"/>,
+    /// once the returned task says every thread of the root is in its group-stop (or the root is
+    /// gone). Stopped any earlier, mosrun would leave the stop half made: the thread that took the
+    /// SIGSTOP waits for its tracer to let the stop begin, and the others run on.
     /// </summary>
-    public void StopRootQuietly()
+    public Task StopRootQuietly()
     {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _quietlyStopped, stopped);
         _quietStop = true;
         SignalRoot(Interop.Libc.SIGSTOP);
+        if (Completion.IsCompleted)
+            stopped.TrySetResult();
+        return stopped.Task;
     }
 
     private volatile bool _quietStop;
+
+    /// <summary>Completed when a quiet stop has taken every thread of the root (<see cref="StopRootQuietly"/>).</summary>
+    private TaskCompletionSource? _quietlyStopped;
+
+    /// <summary>Completes the quiet stop under way once every task of the root's process is in its group-stop. Tracer thread.</summary>
+    private void SettleQuietStop(ThreadGroup? root)
+    {
+        if (Volatile.Read(ref _quietlyStopped) is not { } stopped)
+            return;
+        if (root is null || root.Ended || root.Tasks.All(t => t.InGroupStop))
+        {
+            Volatile.Write(ref _quietlyStopped, null);
+            stopped.TrySetResult();
+        }
+    }
 
     private TracerThread Tracer => _tracer ?? throw new InvalidOperationException("the supervisor has not started");
 
@@ -201,6 +224,7 @@ public sealed partial class Supervisor
         if (_options.StandsInForProgram)
             ForwardOwnSignals();
         Loop();
+        Volatile.Read(ref _quietlyStopped)?.TrySetResult(); // nothing left to stop
         Tracer.Close(); // work posted as the tree ended finds no tracee and fails; later posts fail at once
         _rootExecutedTask.TrySetException(new InvalidOperationException("the program ended before it started"));
         _outcome.TrySetResult(_rootOutcome ?? new ExitOutcome(0, 0, false, 0));

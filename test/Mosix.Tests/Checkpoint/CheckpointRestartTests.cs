@@ -79,10 +79,10 @@ public sealed class CheckpointRestartTests : CheckpointFixture
     }
 
     /// <summary>
-    /// migrate chkstop: migrate answers while the program and its mosrun are stopped; SIGCONT to mosrun's pid
-    /// lets the program finish as natively; the image restarts the rest of the run.
+    /// migrate chkstop: migrate answers while the program and its mosrun are stopped, every thread of the program
+    /// in its stop; SIGCONT to mosrun's pid lets the program finish as natively; the image restarts the rest of the run.
     /// </summary>
-    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static" } })]
+    [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases), new object[] { new[] { "ckpt_static", "ckpt_pthreads" } })]
     public void Chkstop_StopsTheProgram_SigcontFinishesIt_AndTheImageRestartsTheRest(CheckpointScenario scenario)
     {
         var native = CheckpointOracle.Run(scenario, Runner, Scratch);
@@ -91,6 +91,7 @@ public sealed class CheckpointRestartTests : CheckpointFixture
         CommandResult migrate, full;
         int printedBefore;
         bool imageWhileStopped;
+        string threadStates;
         using (SupervisedRun run = Runner.StartMosrun(scenario.ResolvedArgv()))
         {
             run.WaitForStdout(scenario.MidRunLine);
@@ -104,6 +105,7 @@ public sealed class CheckpointRestartTests : CheckpointFixture
             }
             imageWhileStopped = File.Exists(image);
             run.WaitForStopped(true);
+            threadStates = ThreadStates(run.ProgramPid);
             Libc.Kill(run.MosrunPid, Signals.SIGCONT);
             full = run.WaitForExit();
         }
@@ -113,10 +115,16 @@ public sealed class CheckpointRestartTests : CheckpointFixture
         {
             CheckpointAssert.MigrateSucceeded(migrate, image);
             Assert.That(imageWhileStopped, Is.True, $"{image} exists once migrate chkstop has answered");
+            Assert.That(threadStates, Does.Match("^[tT]+$"), "each thread's state while mosrun is stopped (t, T: stopped)");
             NativeOracle.AssertSame(native.Result, full, "mosrun, chkstop then SIGCONT");
             CheckpointAssert.IsNativeRemainder(native.Result, restart, printedBefore);
         }
     }
+
+    /// <summary>The state letter of each thread of <paramref name="pid"/> (/proc/PID/task/TID/stat), in tid order.</summary>
+    private static string ThreadStates(int pid) =>
+        string.Concat(Directory.GetDirectories($"/proc/{pid}/task").OrderBy(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture))
+            .Select(d => File.ReadAllText(Path.Combine(d, "stat")) is var stat ? stat[(stat.LastIndexOf(')') + 2)] : '?'));
 
     /// <summary>
     /// <c>mosrun -R IMAGE -O 1=PATH,3=PATH</c>: the restart's stdout goes to a new file, and the program's own
