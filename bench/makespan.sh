@@ -29,6 +29,9 @@ for fd in $(ls /proc/$$/fd); do
 done
 
 work=$(mktemp -d /tmp/mosix-makespan.XXXXXX)
+# The programs the guest maps must be files any user of the node may read (a guest never reads
+# its host's private files): the folder mktemp makes is its owner's alone.
+chmod 755 "$work"
 group="mosix-makespan-$$"
 port=$((17900 + RANDOM % 500))
 agents=()

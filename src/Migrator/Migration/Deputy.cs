@@ -64,6 +64,19 @@ public sealed class Deputy : IDeputyRole
     /// <summary>How many threads stand in.</summary>
     public int ThreadCount => _threads.Length;
 
+    /// <summary>Thread <paramref name="tid"/> no longer stands in: its thread away has exited (<see cref="ExitThread"/> ends it).</summary>
+    public void Forget(int tid) => _threads = [.. _threads.Where(t => t.Tid != tid)];
+
+    /// <summary>
+    /// Ends one deputy thread, as its thread away ended: exit(2) injected into it and not waited
+    /// for (it never returns; the thread's end reaches the supervisor like any other).
+    /// </summary>
+    public static void ExitThread(Tracee thread)
+    {
+        var exiting = RemoteSyscalls.Enter(thread);
+        thread.InFlight = exiting.Begin(Sys.Exit, [0], _ => exiting.Dispose(), _ => exiting.Dispose());
+    }
+
     public bool Ending { get; private set; }
 
     /// <summary>

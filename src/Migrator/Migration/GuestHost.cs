@@ -82,6 +82,7 @@ public sealed class GuestHost
     {
         _calls = new GuestSyscalls(_home, homePid: 0, files: _home) { TakeHome = entry => GoHome($"{entry.Name} is made at home", entry.Name) };
         _calls.CannotServe += OnCannotServe;
+        _calls.ThreadExiting += thread => Send(MessageKind.ThreadExit, new ThreadExit { Thread = (uint)thread });
         _calls.MappedWithHomesBytes += (path, why) => _log.WriteLine($"mosix guest: {path} mapped with home's bytes: {why}");
         try
         {

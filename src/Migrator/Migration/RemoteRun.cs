@@ -289,6 +289,9 @@ public sealed class RemoteRun
                 var wire = frame.Read(Call.Parser);
                 Serve(CallCodec.FromWire(wire), (int)wire.Thread);
                 break;
+            case MessageKind.ThreadExit:
+                EndDeputyThread((int)frame.Read(ThreadExit.Parser).Thread);
+                break;
             case MessageKind.Departing:
                 // The guest sends the process home for a call only home can make: its other threads'
                 // calls blocked here are cut short, and made again once the process is home.
@@ -368,6 +371,15 @@ public sealed class RemoteRun
             (tracee, done, failed) => _deputy!.Begin(tracee, call, done, failed),
             result => Answer(call, result, thread),
             CallFailed);
+    }
+
+    /// <summary>A thread exited away: the deputy thread that stood for it exits too (not waited for; a thread of another process is never named).</summary>
+    private void EndDeputyThread(int thread)
+    {
+        if (thread == Pid || !_deputy!.HasThread(thread))
+            return;
+        _deputy.Forget(thread);
+        _home.BeginInFlight<int>(thread, (tracee, _, _) => Deputy.ExitThread(tracee), _ => { }, _ => { });
     }
 
     private void Answer(ForwardedCall call, ForwardedResult result, int thread)

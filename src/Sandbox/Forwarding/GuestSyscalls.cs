@@ -101,6 +101,9 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
         remove => _mappings?.FilledFromHome -= value;
     }
 
+    /// <summary>A thread of a multi-threaded incarnation is exiting: its home tid (home ends its deputy thread).</summary>
+    public event Action<int>? ThreadExiting;
+
     /// <summary>A call that cannot be served away from home, described; raised before the policy applies.</summary>
     public event Action<string, UnservedCallPolicy>? CannotServe;
 
@@ -127,9 +130,9 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
                 SyscallClass.Virtual when entry.Name is "getpid" => HomePid,
                 SyscallClass.Virtual when entry.Name is "gettid" => HomeTid(tracee),
                 SyscallClass.Virtual or SyscallClass.Home => Forward(tracee, regs, entry),
-                // A thread's exit ends its deputy thread too: it is made at home, unless it is the
-                // last thread (the process then ends, and the deputy with it).
-                SyscallClass.BringHome when entry.Name == "exit" && ThreadCount(tracee) <= 1 => null,
+                // A thread's exit runs here; home ends its deputy thread (the last thread's exit ends
+                // the process, and the deputy with it).
+                SyscallClass.BringHome when entry.Name == "exit" => ThreadExits(tracee),
                 SyscallClass.Refused => -entry.Errno,
                 _ => GoHome(entry),
             };
@@ -147,6 +150,14 @@ public sealed class GuestSyscalls(IHomeChannel home, int homePid, IHomeFiles? fi
     private static bool IsFileMapping(SyscallEntry entry, in UserRegs regs) => entry.Name == "mmap" && (regs.Arg(3) & MAP_ANONYMOUS) == 0;
 
     private static int ThreadCount(Tracee tracee) => tracee.Group?.Tasks.Count ?? 1;
+
+    /// <summary>exit(2) of one thread: made here (null), and home told, unless it is the process's last thread.</summary>
+    private long? ThreadExits(Tracee tracee)
+    {
+        if (ThreadCount(tracee) > 1 && Threads.HomeOf(tracee.Tid) is { } home)
+            ThreadExiting?.Invoke(home);
+        return null;
+    }
 
     /// <summary>The home tid the thread stands for: its deputy thread's, which glibc's copies hold too.</summary>
     private int HomeTid(Tracee tracee) => Threads.HomeOf(tracee.Tid) ?? HomePid;

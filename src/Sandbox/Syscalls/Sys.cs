@@ -11,5 +11,5 @@ public static class Sys
         Setitimer = 38, Getpid = 39, Kill = 62, Fcntl = 72, Chdir = 80, RtSigqueueinfo = 129, Sigaltstack = 131,
         Prctl = 157, ArchPrctl = 158, Gettid = 186, SetTidAddress = 218, Tgkill = 234, Openat = 257, Readlinkat = 267,
         SetRobustList = 273, GetRobustList = 274, Dup3 = 292, RtTgsigqueueinfo = 297, Rseq = 334,
-        ExitGroup = 231, Clone = 56, Futex = 202, Ioctl = 16, EpollCtl = 233, Eventfd2 = 290, EpollCreate1 = 291, Pipe2 = 293;
+        ExitGroup = 231, Exit = 60, Clone = 56, Futex = 202, Ioctl = 16, EpollCtl = 233, Eventfd2 = 290, EpollCreate1 = 291, Pipe2 = 293;
 }

@@ -16,7 +16,7 @@ public static partial class SyscallTable
         BringHome(435, "clone3", ForkNote, Ptr, Int),
         BringHome(59, "execve", ExecNote, Path, Ptr, Ptr),
         BringHome(322, "execveat", ExecNote, Fd, Path, Ptr, Ptr, Int),
-        BringHome(60, "exit", "a thread's exit ends its deputy thread too; the last thread's runs where it is", Int),
+        BringHome(60, "exit", "runs where the thread is; away, home then ends the thread's deputy thread", Int),
         Local(231, "exit_group", Int) with
         {
             Note = "the supervisor turns the incarnation's exit into the deputy's, for the home parent",

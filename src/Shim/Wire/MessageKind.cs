@@ -121,4 +121,7 @@ public enum MessageKind : ushort
 
     /// <summary>Guest to home: the process is about to go home; calls blocked at home are cut short.</summary>
     Departing = 224,
+
+    /// <summary>Guest to home: a thread exited away; its deputy thread is ended.</summary>
+    ThreadExit = 225,
 }
