@@ -103,7 +103,7 @@ forwarded() {  # $1: homecalls mode; prints us/call measured away
     start_held "$mode" "$work/bin/homecalls.static" "$CALLS" "$mode"
     local pid=$started
     sleep 0.5
-    "$BIN/migrate" "$pid" node2 >/dev/null
+    "$BIN/migrate" "$pid" node2 >/dev/null || { log "homecalls $mode did not move"; exit 1; }
     release "$mode"
     wait "$pid" || { log "homecalls $mode failed: $(cat "$work/err.$mode")"; exit 1; }
     awk '/us\/call/ { print $2 }' "$work/err.$mode"
@@ -171,7 +171,7 @@ compute_row() {
     "$BIN/mosrun" "$work/bin/compute" "$iterations" "$threads" > "$work/out.compute" &
     pid=$!
     sleep 0.3
-    "$BIN/migrate" "$pid" node2 >/dev/null
+    "$BIN/migrate" "$pid" node2 >/dev/null || { log "compute did not move"; exit 1; }
     wait "$pid"
     t1=$(now)
     away=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
