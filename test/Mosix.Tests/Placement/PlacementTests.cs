@@ -115,6 +115,36 @@ public sealed class PlacementTests
         });
     }
 
+    /// <summary>
+    /// A 4-thread job is 4 cores of demand: the balancer moves it from node1 (half a core) to
+    /// node2 (three quarters), where its threads get the most, never to node3 (a quarter, where
+    /// four threads would get less than at home), and it ends as natively.
+    /// </summary>
+    [Test]
+    public void AFourThreadJobIsMovedWhereItsThreadsGetTheMost()
+    {
+        string[] job = [RepoPaths.TestProgram("compute"), (long.Parse(JobIterations.Value, CultureInfo.InvariantCulture) / 2).ToString(CultureInfo.InvariantCulture), "4"];
+        var native = CommandRunner.Run(job);
+        Assert.That(native.StdoutText, Does.Contain("threads=4"), native.Describe("compute with 4 threads, natively"));
+        using var run = StartAtNode1([AgentCluster.Bin("mosrun"), .. job]);
+        var seen = new HashSet<string>();
+        AgentProcess.WaitFor(() =>
+        {
+            foreach (var (where, _) in Mosps())
+                seen.Add(where);
+            return seen.Contains("node2");
+        }, TimeSpan.FromSeconds(30), () => $"the 4-thread job was not moved to node2: seen on {string.Join(", ", seen)}");
+        var result = run.WaitForExit();
+        foreach (var (where, _) in Mosps())
+            seen.Add(where);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.StdoutText, Is.EqualTo(native.StdoutText), result.StderrText);
+            Assert.That(result.ExitCode, Is.Zero);
+            Assert.That(seen, Does.Not.Contain("node3"), "a quarter of a core for four threads is less than home's half");
+        });
+    }
+
     [Test]
     public void SixCpuBoundChildrenOfOneShellSpreadAndFinishNearTheIdealMakespan()
     {
