@@ -15,7 +15,7 @@ public sealed class LoadProbe(double extraLoad, NodeConfinement confinement)
 
     public Measurement Measure()
     {
-        double running = confinement.RunnableProcesses() ??
+        double running = confinement.RunnableThreads() ??
             Math.Max(0, (ReadOrNull("/proc/stat") is { } stat ? ProcFiles.RunningThreads(stat) ?? 1 : 1) - 1);
         _load = _load is { } previous ? previous + Smoothing * (running - previous) : running;
         string meminfo = ReadOrNull("/proc/meminfo") ?? "";

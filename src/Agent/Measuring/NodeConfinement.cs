@@ -89,33 +89,39 @@ public sealed class NodeConfinement
     }
 
     /// <summary>
-    /// Processes in the group with a runnable thread, this agent left out; null if they cannot be
-    /// read. Processes, as MOSIX counts its load: a runtime starting up runs several threads at
-    /// once for a moment, and is still one process to place.
+    /// Runnable threads in the group, this agent's and Mosix's own left out; null if they cannot
+    /// be read. Threads, as the unconfined load (procs_running) counts them and as placement counts
+    /// demand: a 4-thread program is 4 cores of work (docs/migration.md, "Threads"). A runtime's
+    /// burst of threads at start-up is damped by the load's smoothing.
     /// </summary>
-    public int? RunnableProcesses() => RunnableProcesses(static _ => false);
+    public int? RunnableThreads() => RunnableThreads(static _ => false);
 
-    /// <summary>As <see cref="RunnableProcesses()"/>, leaving out the processes <paramref name="skip"/> picks (guests, say).</summary>
-    public int? RunnableProcesses(Func<int, bool> skip)
+    /// <summary>As <see cref="RunnableThreads()"/>, leaving out the processes <paramref name="skip"/> picks (guests, say).</summary>
+    public int? RunnableThreads(Func<int, bool> skip)
     {
         if (_threadsFile is null || Read(_threadsFile) is not { } list)
             return null;
         int self = Environment.ProcessId;
-        var running = new HashSet<int>();
+        int running = 0;
         var ours = new HashSet<int>();
+        var theirs = new HashSet<int>();
         foreach (var tid in list.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (Read($"/proc/{tid}/status") is not { } status || TgidOf(status) is not { } tgid || tgid == self || running.Contains(tgid) || ours.Contains(tgid))
-                continue; // gone, or the probe itself, or counted
-            if (skip(tgid) || IsMosix(tgid))
+            if (Read($"/proc/{tid}/status") is not { } status || TgidOf(status) is not { } tgid || tgid == self || ours.Contains(tgid))
+                continue; // gone, or the probe itself, or Mosix's
+            if (!theirs.Contains(tgid))
             {
-                ours.Add(tgid); // a supervisor or guest host: Mosix's own upkeep, not work to place
-                continue;
+                if (skip(tgid) || IsMosix(tgid))
+                {
+                    ours.Add(tgid); // a supervisor or guest host: Mosix's own upkeep, not work to place
+                    continue;
+                }
+                theirs.Add(tgid);
             }
             if (Read($"/proc/{tgid}/task/{tid}/stat") is { } stat && StateOf(stat) == 'R')
-                running.Add(tgid);
+                running++;
         }
-        return running.Count;
+        return running;
     }
 
     private static readonly string? s_binFolder = Path.GetDirectoryName(Environment.ProcessPath);

@@ -42,7 +42,7 @@ public sealed class Reclaim(AgentOptions options, NodeState node, GuestReception
         if (guests.Count == 0 || node.Expelling || node.Leaving || _quietRounds-- > 0)
             return;
         var incarnations = guests.SelectMany(g => ChildrenOf(g.HostPid)).ToHashSet();
-        int? local = _confinement.RunnableProcesses(incarnations.Contains);
+        int? local = _confinement.RunnableThreads(incarnations.Contains);
         if (local is not { } owners)
             return; // an unconfined node cannot tell its owner's work from anyone's here: nothing is reclaimed
         int cores = LoadProbe.Cores(_confinement.CpuLimit).Cores;

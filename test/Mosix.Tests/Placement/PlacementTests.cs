@@ -133,7 +133,7 @@ public sealed class PlacementTests
             foreach (var (where, _) in Mosps())
                 seen.Add(where);
             return seen.Contains("node2");
-        }, TimeSpan.FromSeconds(30), () => $"the 4-thread job was not moved to node2: seen on {string.Join(", ", seen)}");
+        }, TimeSpan.FromSeconds(30), () => $"the 4-thread job was not moved to node2: seen on {string.Join(", ", seen)}; node1's log:\n{PlacementLog()}");
         var result = run.WaitForExit();
         foreach (var (where, _) in Mosps())
             seen.Add(where);
@@ -405,6 +405,11 @@ public sealed class PlacementTests
 
     private RunningCommand StartAtNode1(IReadOnlyList<string> argv) =>
         CommandRunner.Start(argv, Options() with { RunAsPrefix = _groups.Launcher("node1"), Timeout = TimeSpan.FromMinutes(3) });
+
+    /// <summary>node1's placement rounds and moves, from its log.</summary>
+    private string PlacementLog() =>
+        string.Join("\n", _cluster["node1"].Log().Split('\n').Where(l => l.Contains("moving", StringComparison.Ordinal) || l.Contains("stays", StringComparison.Ordinal)
+            || l.Contains("round", StringComparison.Ordinal) || l.Contains("move", StringComparison.Ordinal)).TakeLast(40));
 
     /// <summary>mosps at node1: where each process is ("here" at home).</summary>
     private List<(string Where, string Line)> Mosps()
