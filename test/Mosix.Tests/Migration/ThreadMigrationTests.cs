@@ -16,30 +16,19 @@ namespace Mosix.Tests.Migration;
 public sealed class ThreadMigrationTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private AgentCluster _cluster = null!;
-    private ScratchDirectory _scratch = null!;
+    private TwoNodes _nodes = null!;
 
     [OneTimeSetUp]
-    public void StartCluster()
-    {
-        _cluster = new AgentCluster();
-        _cluster.StartMember("node1");
-        _cluster.StartMember("node2");
-        AgentProcess.WaitFor(() => Probe.View(_cluster["node1"]).ContainsKey("node2"), Patience, () => "node1 never saw node2");
-    }
+    public void StartCluster() => _nodes = new TwoNodes();
 
     [OneTimeTearDown]
-    public void StopCluster() => _cluster.Dispose();
+    public void StopCluster() => _nodes.Dispose();
 
     [SetUp]
-    public void CreateScratch() => _scratch = ScratchDirectory.Create();
+    public void CreateScratch() => _nodes.NewScratch();
 
     [TearDown]
-    public void RemoveScratch()
-    {
-        _scratch.Dispose();
-        AgentProcess.WaitFor(() => GuestProcesses.Hosts().Count == 0, TimeSpan.FromSeconds(15), () => $"guest hosts left running: {string.Join(", ", GuestProcesses.Hosts())}");
-    }
+    public void RemoveScratch() => _nodes.EndTest();
 
     /// <summary>Every thread goes to node2 at one moment and comes back into its own deputy thread.</summary>
     [TestCaseSource(typeof(CheckpointScenarios), nameof(CheckpointScenarios.Cases),
@@ -70,7 +59,7 @@ public sealed class ThreadMigrationTests
     [Test]
     public void XzWithTwoThreadsMovedAwayAndBackMidFileWritesTheNativeFile()
     {
-        string input = Path.Combine(_scratch.Work, "input.txt");
+        string input = Path.Combine(_nodes.Scratch.Work, "input.txt");
         string output = input + ".xz";
         Inputs.WriteCompressible(input, 6 << 20);
         string[] program = ["/usr/bin/xz", "-T2", "-6", "--block-size=256KiB", "-k", "input.txt"];
@@ -180,39 +169,9 @@ public sealed class ThreadMigrationTests
             .FirstOrDefault(f => f.Length >= 2 && f[0] == pid.ToString(System.Globalization.CultureInfo.InvariantCulture))?[1];
     }
 
-    private RunOptions Options()
-    {
-        var environment = TestEnvironment.For(_scratch.Home, Environment.UserName);
-        environment["MOSIX_STATE"] = _cluster.StateFor("node1");
-        return new RunOptions
-        {
-            WorkingDirectory = _scratch.Work,
-            Environment = environment,
-            Timeout = TimeSpan.FromMinutes(3),
-            DescribeOnTimeout = ClusterState,
-        };
-    }
+    private RunOptions Options() => _nodes.Options();
 
-    private string ClusterState()
-    {
-        var text = new System.Text.StringBuilder();
-        text.AppendLine("    guest side:").Append(HangReport.Of([.. GuestProcesses.Hosts()]));
-        foreach (var agent in _cluster.Agents)
-        {
-            text.AppendLine($"    {agent.Name}'s log, last lines:");
-            foreach (string line in agent.Log().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(25))
-                text.AppendLine($"      {line}");
-        }
-        return text.ToString();
-    }
+    private RunningCommand Mosrun(string[] program) => _nodes.Mosrun(program);
 
-    private RunningCommand Mosrun(string[] program) =>
-        CommandRunner.Start([AgentCluster.Bin("mosrun"), .. program], Options() with { KeepStdinOpen = true });
-
-    private string Migrate(RunningCommand run, string action)
-    {
-        var result = CommandRunner.Run([AgentCluster.Bin("migrate"), run.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), action], Options());
-        Assert.That(result.ExitCode, Is.Zero, result.Describe($"migrate {action}"));
-        return result.StdoutText;
-    }
+    private string Migrate(RunningCommand run, string action) => _nodes.Migrate(run, action);
 }
