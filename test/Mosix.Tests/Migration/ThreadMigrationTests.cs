@@ -44,8 +44,9 @@ public sealed class ThreadMigrationTests
         run.WaitForStdout(scenario.MidRunLine);
         Assert.That(Migrate(run, "node2"), Does.StartWith("moved to node2"));
         Thread.Sleep(400);
-        // Back home, unless it came home already for a thread it made away (Go's runtime may).
-        Assert.That(Migrate(run, "home"), Does.StartWith("back home from node2").Or.StartWith("the process is at home"));
+        // Back home; only Go's runtime may have come home already, for a thread it made away.
+        var home = Does.StartWith("back home from node2");
+        Assert.That(Migrate(run, "home"), scenario.Name == "go_steps" ? home.Or.StartWith("the process is at home") : home);
         var result = run.WaitForExit();
         Assert.Multiple(() =>
         {
